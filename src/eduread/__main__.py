@@ -1,0 +1,5 @@
+"""Let `python -m eduread` behave exactly like the `eduread` command."""
+
+from eduread.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""CLI subcommands: thin faces over the parse, library and analysis layers."""

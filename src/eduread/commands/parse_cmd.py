@@ -1,0 +1,72 @@
+"""`eduread parse`: show what the parser makes of files, as a summary or as JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+from rich.tree import Tree
+
+from eduread.errors import ReportError
+from eduread.parse import Report, Section, parse_file
+
+
+def _summary(report: Report, console: Console) -> None:
+    console.print(Text(report.title or "(untitled)", style="bold"))
+    place = " › ".join(report.place.path) if report.place.path else report.place.name or "?"
+    if report.place.ambiguous:
+        options = "; ".join(" › ".join(c) for c in report.place.candidates)
+        place = f"{report.place.name} (ambiguous: {options})"
+    rows = [
+        ("place", place),
+        ("issuer", report.issuer or "?"),
+        ("parts", ", ".join(f"{p.year} {p.label} ({p.kind})" for p in report.parts) or "?"),
+        ("published", report.published or "—"),
+        ("signed", report.signed or "—"),
+        ("id", report.id),
+    ]
+    for key, value in rows:
+        line = Text(f"  {key:<10}", style="dim")
+        line.append(value)
+        console.print(line)
+    tree = Tree(Text("outline", style="dim"))
+
+    def add(node: Tree, sections: list[Section]) -> None:
+        for section in sections:
+            add(node.add(Text(f"{section.marker} {section.title}".strip())), section.children)
+
+    add(tree, report.sections)
+    console.print(tree)
+    counts = Counter(f.kind for f in report.figures)
+    line = Text("  figures   ", style="dim")
+    line.append(", ".join(f"{kind} {n}" for kind, n in counts.most_common()) or "none")
+    console.print(line)
+
+
+def run_parse(files: list[str], *, as_json: bool) -> int:
+    """Parse each file; good ones print, bad ones get one line on stderr; exit 1 if any failed."""
+    console = Console(markup=False, highlight=False, emoji=False)
+    results = []
+    failed = 0
+    for name in files:
+        try:
+            report = parse_file(Path(name))
+        except ReportError as err:
+            print(f"eduread: {err}", file=sys.stderr)
+            failed += 1
+            continue
+        if as_json:
+            results.append(report.to_dict())
+        else:
+            if results:
+                console.print()
+            _summary(report, console)
+            results.append(None)
+    if as_json and results:
+        payload = results[0] if len(files) == 1 else results
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+    return 1 if failed else 0

@@ -1,0 +1,144 @@
+"""Place names to administrative paths, from a bundled gazetteer of China's divisions.
+
+The table (data/regions.tsv) was built from cpca 0.5.5's resources/adcodes.csv (MIT licence; file
+dated 2020-11), which carries the National Bureau of Statistics' 统计用区划代码 at county level.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from eduread.parse.model import Region
+
+_SUFFIXES = (
+    "特别行政区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "地区",
+    "林区",
+    "新区",
+    "省",
+    "市",
+    "区",
+    "县",
+    "旗",
+    "盟",
+)
+
+
+@dataclass(frozen=True)
+class Division:
+    """One row of the gazetteer."""
+
+    code: str
+    name: str
+
+    @property
+    def level(self) -> int:
+        """0 province, 1 prefecture, 2 county."""
+        if self.code.endswith("0000"):
+            return 0
+        if self.code.endswith("00"):
+            return 1
+        return 2
+
+
+class Gazetteer:
+    """Looks names up and walks a code to its province → prefecture → county path."""
+
+    def __init__(self, rows: list[tuple[str, str]]) -> None:
+        self.by_code = {code: Division(code, name) for code, name in rows}
+        self.by_name: dict[str, list[Division]] = {}
+        for division in self.by_code.values():
+            self.by_name.setdefault(division.name, []).append(division)
+            short = short_name(division.name)
+            if short != division.name and len(short) >= 2:
+                self.by_name.setdefault(short, []).append(division)
+        names = sorted(self.by_name, key=len, reverse=True)
+        self.pattern = re.compile("|".join(map(re.escape, names)))
+
+    def path(self, division: Division) -> list[Division]:
+        """Province first; county-level cities under a province directly (天门) skip the prefecture."""
+        chain = []
+        province = self.by_code.get(division.code[:2] + "0000")
+        if province and province is not division:
+            chain.append(province)
+        prefecture = self.by_code.get(division.code[:4] + "00")
+        if division.level == 2 and prefecture and prefecture is not division:
+            chain.append(prefecture)
+        chain.append(division)
+        return chain
+
+    def is_within(self, inner: Division, outer: Division) -> bool:
+        """Whether `inner` lies inside `outer` (or is it)."""
+        keep = {0: 2, 1: 4, 2: 6}[outer.level]
+        return inner.code[:keep] == outer.code[:keep]
+
+    def resolve(self, place: str, context: str = "") -> Region:
+        """Region for a place as written (南通市崇川区); ambiguous names are settled by `context`."""
+        names = [m.group(0) for m in self.pattern.finditer(place)]
+        if not names:
+            return Region(name=place)
+        candidates = list(self.by_name[names[-1]])
+        for outer_name in names[:-1]:
+            outers = self.by_name.get(outer_name, [])
+            narrowed = [c for c in candidates if any(self.is_within(c, o) for o in outers)]
+            if narrowed:
+                candidates = narrowed
+        if len(candidates) > 1 and context:
+            settled = self._settle(candidates, context)
+            if settled:
+                candidates = settled
+        candidates = _dedupe(candidates)
+        if len(candidates) == 1:
+            division = candidates[0]
+            return Region(name=place, path=[d.name for d in self.path(division)], code=division.code)
+        return Region(
+            name=place,
+            path=[],
+            code=None,
+            ambiguous=True,
+            candidates=[[d.name for d in self.path(c)] for c in candidates],
+        )
+
+    def _settle(self, candidates: list[Division], context: str) -> list[Division]:
+        """Keep candidates whose province or prefecture the text names."""
+        scores = []
+        for candidate in candidates:
+            score = 0
+            for ancestor in self.path(candidate)[:-1]:
+                for name in {ancestor.name, short_name(ancestor.name)}:
+                    if len(name) >= 2 and name in context:
+                        score += 1
+            scores.append(score)
+        best = max(scores)
+        if best == 0:
+            return []
+        return [c for c, s in zip(candidates, scores, strict=True) if s == best]
+
+
+def _dedupe(divisions: list[Division]) -> list[Division]:
+    seen: dict[str, Division] = {}
+    for division in divisions:
+        seen.setdefault(division.code, division)
+    return list(seen.values())
+
+
+def short_name(name: str) -> str:
+    """怀化市 → 怀化, 崇川区 → 崇川; names of two characters stay whole (城区)."""
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The bundled gazetteer, loaded once."""
+    text = resources.files("eduread.parse").joinpath("data/regions.tsv").read_text(encoding="utf-8")
+    rows = [tuple(line.split("\t")) for line in text.splitlines() if line.strip()]
+    return Gazetteer([(code, name) for code, name in rows])

@@ -1,0 +1,112 @@
+"""Turn decoded page text into a Report: the one entry point every face calls to parse."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from eduread.errors import ReportError
+from eduread.parse.figures import find_figures
+from eduread.parse.model import Region, Report
+from eduread.parse.outline import parse_outline
+from eduread.parse.regions import gazetteer
+from eduread.parse.title import find_issuer, find_parts
+from eduread.text.clean import clean, iso_date
+from eduread.text.decode import DecodeError, decode_bytes
+
+REPORT_SUFFIXES = (".txt", ".text", ".html", ".htm")
+_EDU_WORDS = re.compile(r"教育|学校|教师|学生|幼儿园|中小学")
+_SIGNATURE_DATE = re.compile(
+    r"((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇零○O一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)\s*$"
+)
+
+
+def report_id(body: str) -> str:
+    """A stable id: the first 16 hex digits of the cleaned body's SHA-256."""
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+
+
+def _signed(body: str) -> str | None:
+    tail = body[-60:].rstrip(" |\n")
+    match = _SIGNATURE_DATE.search(tail)
+    return iso_date(match.group(1)) if match else None
+
+
+def parse_text(raw: str, *, source_name: str = "<text>", strict: bool = True) -> Report:
+    """Parse decoded text; with `strict`, text that is not an education report raises ReportError."""
+    cleaned = clean(raw)
+    meta = cleaned.meta
+    body = cleaned.body
+    if strict:
+        _check_is_report(body, meta.title, source_name)
+    title = meta.title
+    issuer, place_name = find_issuer(title)
+    if not issuer:
+        issuer, place_name = find_issuer(meta.source)
+    if not place_name:
+        place_name = _place_from_body(body)
+    region = gazetteer().resolve(place_name, context=title + body[:3000]) if place_name else None
+    if region is None:
+        region = Region()
+    sections = parse_outline(body)
+    markers = {s.start for top in sections for s in top.walk()}
+    figures = [f for f in find_figures(body) if f.start not in markers]
+    return Report(
+        id=report_id(body),
+        title=title,
+        place=region,
+        issuer=issuer,
+        parts=find_parts(title),
+        published=meta.published,
+        signed=_signed(body),
+        source=meta.source,
+        index_number=meta.index_number,
+        meta=dict(meta.fields),
+        sections=sections,
+        figures=figures,
+        body=body,
+    )
+
+
+def _place_from_body(body: str) -> str:
+    """A place named near the signature when the title names none."""
+    tail = body[-80:]
+    issuer, place = find_issuer(tail)
+    return place
+
+
+def _check_is_report(body: str, title: str, source_name: str) -> None:
+    if len(body) < 80:
+        raise ReportError(source_name, "too short to be a report")
+    cjk = sum(1 for ch in body[:5000] if "\u4e00" <= ch <= "\u9fff")
+    if cjk < 0.3 * min(len(body), 5000):
+        raise ReportError(source_name, "not a report: the text is mostly not Chinese")
+    if not title:
+        raise ReportError(source_name, "not a report: no title naming a 工作总结/计划/要点/思路/谋划")
+    if len(_EDU_WORDS.findall(body)) < 5:
+        raise ReportError(source_name, "not a report: hardly mentions education")
+
+
+def parse_bytes(data: bytes, source_name: str, *, html: bool | None = None) -> Report:
+    """Decode and parse a file's bytes; any refusal is a ReportError naming the file."""
+    try:
+        raw = decode_bytes(data, html=html)
+    except DecodeError as err:
+        raise ReportError(source_name, str(err)) from None
+    return parse_text(raw, source_name=source_name)
+
+
+def parse_file(path: Path) -> Report:
+    """Parse one report file; missing, unreadable or non-report files raise ReportError."""
+    name = str(path)
+    if not path.exists():
+        raise ReportError(name, "no such file")
+    if path.is_dir():
+        raise ReportError(name, "is a folder, not a file")
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise ReportError(name, f"cannot read ({err.strerror or err})") from None
+    html = path.suffix.lower() in (".html", ".htm") or None
+    return parse_bytes(data, name, html=html)

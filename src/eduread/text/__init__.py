@@ -1,0 +1,1 @@
+"""Text layer: bytes to clean text; no parsing, no UI."""

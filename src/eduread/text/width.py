@@ -1,0 +1,22 @@
+"""Fold full-width ASCII forms and odd spaces to one form, so matching ignores width."""
+
+from __future__ import annotations
+
+_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_TABLE.update(
+    {
+        0x3000: 0x20,
+        0x00A0: 0x20,
+        0x2002: 0x20,
+        0x2003: 0x20,
+        0x2009: 0x20,
+        0x202F: 0x20,
+        0xFEFF: None,
+        0x2060: None,
+    }
+)
+
+
+def fold_width(text: str) -> str:
+    """Map ，（）：０-９Ａ-Ｚ and full-width/no-break spaces to ASCII; CJK punctuation stays."""
+    return text.translate(_TABLE)
