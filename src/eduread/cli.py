@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-COMMANDS = ("parse", "import", "list", "search", "remove", "reindex", "compare")
+COMMANDS = ("parse", "import", "list", "search", "remove", "reindex")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,11 +46,6 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("reindex", help="rebuild the search index from the stored texts")
 
-    p = sub.add_parser("compare", help="align two reports by topic and pair their figures")
-    p.add_argument("selectors", nargs="+", metavar="SELECTOR", help="two ids, paths or 'place year' pairs")
-    fmt = p.add_mutually_exclusive_group()
-    fmt.add_argument("--json", action="store_true")
-    fmt.add_argument("--markdown", action="store_true")
     return parser
 
 

@@ -1,0 +1,141 @@
+"""`eduread import/list/search/remove/reindex`: the library's command-line face."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from eduread.library.store import Library, LibraryError
+
+
+def _console() -> Console:
+    return Console(markup=False, highlight=False, emoji=False)
+
+
+def _err(message: str) -> None:
+    print(f"eduread: {message}", file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Dispatch one library command; library errors become one line and exit 2."""
+    try:
+        library = Library(args.library)
+    except LibraryError as err:
+        _err(str(err))
+        return 2
+    try:
+        handler = {
+            "import": _import,
+            "list": _list,
+            "search": _search,
+            "remove": _remove,
+            "reindex": _reindex,
+        }[args.command]
+        return handler(library, args)
+    except LibraryError as err:
+        _err(str(err))
+        return 2
+    finally:
+        library.close()
+
+
+def _import(library: Library, args: argparse.Namespace) -> int:
+    from eduread.library.importer import expand, import_paths
+
+    files, _ = expand(args.paths)
+    console = _console()
+    if len(files) > 5 and sys.stderr.isatty():
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        with Progress(
+            TextColumn("importing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        ) as bar:
+            task = bar.add_task("import", total=len(files))
+            result = import_paths(
+                library, args.paths, progress=lambda done, total: bar.update(task, completed=done)
+            )
+    else:
+        result = import_paths(library, args.paths)
+    for path, reason in result.failed:
+        _err(f"{path}: {reason}")
+    summary = Text(
+        f"imported {len(result.imported)}, duplicates skipped {result.duplicates}, failed {len(result.failed)}"
+    )
+    console.print(summary)
+    return 1 if result.failed else 0
+
+
+def _list(library: Library, args: argparse.Namespace) -> int:
+    entries = library.entries(place=args.place, year=args.year, kind=args.kind)
+    if args.json:
+        sys.stdout.write(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=1) + "\n")
+        return 0
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("id", "place", "parts", "published", "title"):
+        table.add_column(column, no_wrap=column in ("id", "published"))
+    for e in entries:
+        parts = ", ".join(f"{p['year']}{p['label']}" for p in e.parts)
+        table.add_row(
+            Text(e.id[:10]),
+            Text(" › ".join(e.place_path) or e.place_name),
+            Text(parts),
+            Text(e.published or "—"),
+            Text(e.title),
+        )
+    _console().print(table)
+    _console().print(Text(f"{len(entries)} reports", style="dim"))
+    return 0
+
+
+def _search(library: Library, args: argparse.Namespace) -> int:
+    from eduread.library.search import Searcher
+
+    query = " ".join(args.query)
+    result = Searcher(library).search(
+        query, limit=args.limit, place=args.place, year=args.year, kind=args.kind
+    )
+    if args.json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n")
+        return 0
+    console = _console()
+    console.print(
+        Text(f"{result.total} occurrences in {result.reports} reports ({result.took_ms:.1f} ms)", style="dim")
+    )
+    last = None
+    for hit in result.hits:
+        if hit.report != last:
+            console.print(Text(f"\n{hit.title}  ", style="bold").append(Text(hit.report[:10], style="dim")))
+            last = hit.report
+        line = Text("  ")
+        line.append(" › ".join(hit.section) or "—", style="cyan")
+        line.append(f"  @{hit.start}\n    ", style="dim")
+        s, e = hit.mark
+        line.append(hit.snippet[:s])
+        line.append(hit.snippet[s:e], style="reverse bold")
+        line.append(hit.snippet[e:])
+        console.print(line)
+    return 0
+
+
+def _remove(library: Library, args: argparse.Namespace) -> int:
+    removed, missing = library.remove(args.ids)
+    for rid in missing:
+        _err(f"{rid}: no single report with this id")
+    _console().print(Text(f"removed {len(removed)}"))
+    return 1 if missing else 0
+
+
+def _reindex(library: Library, args: argparse.Namespace) -> int:
+    count = library.reindex()
+    _console().print(Text(f"reindexed {count} reports"))
+    return 0

@@ -1,0 +1,1 @@
+"""Library layer: the SQLite store of reports, their search index and reading state."""

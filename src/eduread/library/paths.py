@@ -1,0 +1,41 @@
+"""Where the library, caches and user themes live (platformdirs, overridable)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_cache_dir, user_config_dir, user_data_dir
+
+APP = "eduread"
+
+
+def library_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """--library DIR wins, then $EDUREAD_HOME, then the platform's user data dir."""
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get("EDUREAD_HOME")
+    if env:
+        return Path(env).expanduser()
+    return Path(user_data_dir(APP, appauthor=False))
+
+
+def cache_dir() -> Path:
+    """User cache dir (jieba's dictionary cache goes here, never /tmp)."""
+    path = Path(user_cache_dir(APP, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def config_dir() -> Path:
+    """User config dir; its themes/ folder holds the user's own themes."""
+    return Path(user_config_dir(APP, appauthor=False))
+
+
+def bundled_dir(name: str) -> Path:
+    """seeds/ or themes/: inside the installed package, or at the top of a source checkout."""
+    here = Path(__file__).resolve().parent.parent
+    installed = here / "_bundled" / name
+    if installed.is_dir():
+        return installed
+    return here.parent.parent / name

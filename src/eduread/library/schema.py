@@ -1,0 +1,97 @@
+"""The library's tables, created and migrated in one place; opening always sets WAL and timeouts."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+
+DDL = """
+CREATE TABLE IF NOT EXISTS reports (
+    num INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    place_name TEXT NOT NULL,
+    place_path TEXT NOT NULL,          -- JSON list, province first
+    place_code TEXT,
+    issuer TEXT NOT NULL,
+    parts TEXT NOT NULL,               -- JSON list of {kind, year, label}
+    published TEXT,
+    signed TEXT,
+    source_path TEXT,
+    body_len INTEGER NOT NULL,
+    imported_at TEXT NOT NULL DEFAULT (datetime('now'))
+);
+CREATE TABLE IF NOT EXISTS parts (
+    num INTEGER NOT NULL REFERENCES reports(num) ON DELETE CASCADE,
+    kind TEXT NOT NULL, year INTEGER NOT NULL, label TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS parts_year ON parts(year, kind);
+CREATE INDEX IF NOT EXISTS parts_num ON parts(num);
+CREATE TABLE IF NOT EXISTS texts (
+    num INTEGER PRIMARY KEY REFERENCES reports(num) ON DELETE CASCADE,
+    original TEXT NOT NULL,            -- the decoded file text, verbatim
+    body TEXT NOT NULL                 -- the cleaned body every offset points into
+);
+CREATE TABLE IF NOT EXISTS parses (
+    num INTEGER PRIMARY KEY REFERENCES reports(num) ON DELETE CASCADE,
+    parser_version INTEGER NOT NULL,
+    data TEXT NOT NULL,                -- Report.to_dict() without the body
+    outline TEXT NOT NULL              -- flat [[start, end, level, title], ...] for search hits
+);
+CREATE TABLE IF NOT EXISTS keywords (
+    num INTEGER PRIMARY KEY REFERENCES reports(num) ON DELETE CASCADE,
+    words TEXT NOT NULL                -- JSON {word: count} from jieba
+);
+CREATE TABLE IF NOT EXISTS grams (
+    gram TEXT NOT NULL, seg INTEGER NOT NULL, docs BLOB NOT NULL, counts BLOB NOT NULL,
+    PRIMARY KEY (gram, seg)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS removed (num INTEGER PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS bookmarks (
+    num INTEGER NOT NULL REFERENCES reports(num) ON DELETE CASCADE,
+    offset INTEGER NOT NULL, label TEXT NOT NULL DEFAULT '',
+    created TEXT NOT NULL DEFAULT (datetime('now')),
+    PRIMARY KEY (num, offset)
+);
+CREATE TABLE IF NOT EXISTS positions (
+    num INTEGER PRIMARY KEY REFERENCES reports(num) ON DELETE CASCADE,
+    offset INTEGER NOT NULL, updated TEXT NOT NULL DEFAULT (datetime('now'))
+);
+CREATE TABLE IF NOT EXISTS notes (
+    num INTEGER NOT NULL REFERENCES reports(num) ON DELETE CASCADE,
+    offset INTEGER NOT NULL, text TEXT NOT NULL,
+    created TEXT NOT NULL DEFAULT (datetime('now'))
+);
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
+    body, content='texts', content_rowid='num', tokenize='trigram case_sensitive 1'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts_instances USING fts5vocab(fts, 'instance');
+"""
+
+
+def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+    """A connection with WAL, foreign keys and a busy timeout, so two processes can share a library."""
+    if readonly:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10, isolation_level=None)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, timeout=10, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA busy_timeout=10000")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    return conn
+
+
+def create(conn: sqlite3.Connection) -> None:
+    """Create every table that is missing, inside one transaction."""
+    conn.execute("BEGIN IMMEDIATE")
+    for statement in DDL.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+    conn.execute("INSERT OR IGNORE INTO state(key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+    conn.execute("COMMIT")

@@ -1,0 +1,367 @@
+"""The library: stores reports with their original text, parse cache and index, in transactions."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from eduread.library import grams, schema
+from eduread.library.paths import bundled_dir, library_dir
+
+DB_NAME = "library.sqlite3"
+
+
+class LibraryError(Exception):
+    """The library cannot be used as asked; the message says what to do."""
+
+
+@dataclass
+class Entry:
+    """One report's metadata row: enough to list, group and open it without loading its text."""
+
+    num: int
+    id: str
+    title: str
+    place_name: str
+    place_path: list[str]
+    issuer: str
+    parts: list[dict]
+    published: str | None
+    signed: str | None
+
+    def to_dict(self) -> dict:
+        """JSON form used by `eduread list --json`."""
+        return {
+            "id": self.id,
+            "place": self.place_name,
+            "place_path": self.place_path,
+            "parts": self.parts,
+            "published": self.published,
+            "title": self.title,
+        }
+
+    @property
+    def years(self) -> list[int]:
+        """The years its parts cover."""
+        return sorted({p["year"] for p in self.parts})
+
+
+_ENTRY_COLUMNS = "num, id, title, place_name, place_path, issuer, parts, published, signed"
+
+
+def _entry(row: tuple) -> Entry:
+    return Entry(
+        row[0], row[1], row[2], row[3], json.loads(row[4]), row[5], json.loads(row[6]), row[7], row[8]
+    )
+
+
+def _flat_outline(sections: list[dict], out: list | None = None) -> list:
+    out = [] if out is None else out
+    for s in sections:
+        out.append([s["start"], s["end"], s["level"], f"{s['marker']}{s['title']}"])
+        _flat_outline(s["children"], out)
+    return out
+
+
+class Library:
+    """One library folder: its database and the operations every face needs."""
+
+    def __init__(self, folder: Path | str | None = None, *, seed: bool = True) -> None:
+        self.folder = library_dir(folder)
+        self.path = self.folder / DB_NAME
+        new = not self.path.exists()
+        try:
+            self.conn = schema.connect(self.path)
+            schema.create(self.conn)
+        except sqlite3.DatabaseError as err:
+            raise LibraryError(f"{self.path}: cannot open the library ({err})") from None
+        if new and seed:
+            self._add_seeds()
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any error or interrupt."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def _add_seeds(self) -> None:
+        from eduread.library.importer import import_paths
+
+        seeds = sorted(bundled_dir("seeds").glob("*.txt"))
+        if seeds:
+            import_paths(self, [str(p) for p in seeds], keywords=False)
+
+    # ---- writing -------------------------------------------------------------------------------
+
+    def has_id(self, report_id: str) -> bool:
+        """Whether a report with this content hash is already stored."""
+        return self.conn.execute("SELECT 1 FROM reports WHERE id = ?", (report_id,)).fetchone() is not None
+
+    def add_batch(self, items: Iterable[tuple[object, str, str]]) -> list[int]:
+        """Store (Report, original text, source path) items atomically; returns their numbers."""
+        from eduread.parse.model import Report
+
+        nums: list[int] = []
+        gram_docs = []
+        with self.transaction() as conn:
+            for report, original, source in items:
+                assert isinstance(report, Report)
+                data = report.to_dict()
+                body = data.pop("body")
+                cur = conn.execute(
+                    "INSERT INTO reports(id, title, place_name, place_path, place_code, issuer, parts, published,"
+                    " signed, source_path, body_len) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        report.id,
+                        report.title,
+                        report.place.name,
+                        json.dumps(report.place.path, ensure_ascii=False),
+                        report.place.code,
+                        report.issuer,
+                        json.dumps(data["parts"], ensure_ascii=False),
+                        report.published,
+                        report.signed,
+                        source,
+                        len(body),
+                    ),
+                )
+                num = int(cur.lastrowid or 0)
+                nums.append(num)
+                conn.executemany(
+                    "INSERT INTO parts(num, kind, year, label) VALUES (?,?,?,?)",
+                    [(num, p.kind, p.year, p.label) for p in report.parts],
+                )
+                conn.execute("INSERT INTO texts(num, original, body) VALUES (?,?,?)", (num, original, body))
+                data["meta"] = report.meta
+                data["parser_version"] = report.parser_version
+                conn.execute(
+                    "INSERT INTO parses(num, parser_version, data, outline) VALUES (?,?,?,?)",
+                    (
+                        num,
+                        report.parser_version,
+                        json.dumps(data, ensure_ascii=False),
+                        json.dumps(_flat_outline(data["sections"]), ensure_ascii=False),
+                    ),
+                )
+                conn.execute("INSERT INTO fts(rowid, body) VALUES (?, ?)", (num, body))
+                gram_docs.append((num, grams.gram_counts(body)))
+            grams.write_segment(conn, gram_docs)
+        return nums
+
+    def remove(self, report_ids: Iterable[str]) -> tuple[list[str], list[str]]:
+        """Remove reports by id (or unique id prefix); returns (removed, not found)."""
+        removed, missing = [], []
+        with self.transaction() as conn:
+            for rid in report_ids:
+                rows = conn.execute("SELECT num, id FROM reports WHERE id LIKE ? || '%'", (rid,)).fetchall()
+                if len(rows) != 1:
+                    missing.append(rid)
+                    continue
+                num, full = rows[0]
+                body = conn.execute("SELECT body FROM texts WHERE num = ?", (num,)).fetchone()[0]
+                conn.execute("INSERT INTO fts(fts, rowid, body) VALUES ('delete', ?, ?)", (num, body))
+                conn.execute("INSERT OR IGNORE INTO removed(num) VALUES (?)", (num,))
+                conn.execute("DELETE FROM reports WHERE num = ?", (num,))
+                removed.append(full)
+        return removed, missing
+
+    def reindex(self, progress: object | None = None) -> int:
+        """Rebuild the search index (trigram and short-gram) from the stored texts."""
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO fts(fts) VALUES ('rebuild')")
+            conn.execute("DELETE FROM grams")
+            conn.execute("DELETE FROM removed")
+            rows = conn.execute("SELECT num, body FROM texts ORDER BY num").fetchall()
+            for start in range(0, len(rows), 500):
+                chunk = rows[start : start + 500]
+                grams.write_segment(conn, ((num, grams.gram_counts(body)) for num, body in chunk))
+                if callable(progress):
+                    progress(len(chunk))
+            grams.merge(conn, set())
+        return len(rows)
+
+    def compact(self) -> None:
+        """Merge short-gram segments when imports have left many."""
+        if grams.segment_count(self.conn) > 8:
+            with self.transaction() as conn:
+                dead = {r[0] for r in conn.execute("SELECT num FROM removed")}
+                grams.merge(conn, dead)
+
+    def check_index(self) -> None:
+        """Raise LibraryError naming `eduread reindex` if the search index is damaged."""
+        try:
+            self.conn.execute("INSERT INTO fts(fts, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.DatabaseError as err:
+            raise LibraryError(
+                f"{self.path}: the search index is damaged ({err}); run `eduread reindex`"
+            ) from None
+
+    # ---- reading -------------------------------------------------------------------------------
+
+    def count(self) -> int:
+        """How many reports the library holds."""
+        return self.conn.execute("SELECT count(*) FROM reports").fetchone()[0]
+
+    def entries(
+        self, *, place: str | None = None, year: int | None = None, kind: str | None = None
+    ) -> list[Entry]:
+        """Report rows, filtered, in place then year order."""
+        sql = f"SELECT {_ENTRY_COLUMNS} FROM reports"
+        where, args = self._filters(place, year, kind)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY place_path, published, num"
+        return [_entry(r) for r in self.conn.execute(sql, args)]
+
+    def filtered_nums(self, place: str | None, year: int | None, kind: str | None) -> set[int] | None:
+        """Numbers of the reports a filter admits; None when there is no filter."""
+        where, args = self._filters(place, year, kind)
+        if not where:
+            return None
+        return {r[0] for r in self.conn.execute("SELECT num FROM reports WHERE " + " AND ".join(where), args)}
+
+    @staticmethod
+    def _filters(place: str | None, year: int | None, kind: str | None) -> tuple[list[str], list]:
+        where: list[str] = []
+        args: list = []
+        if place:
+            where.append("(place_name LIKE '%' || ? || '%' OR place_path LIKE '%' || ? || '%')")
+            args += [place, place]
+        if year is not None or kind:
+            sub = "SELECT num FROM parts WHERE 1=1"
+            if year is not None:
+                sub += " AND year = ?"
+                args.append(year)
+            if kind:
+                sub += " AND kind = ?"
+                args.append(kind)
+            where.append(f"num IN ({sub})")
+        return where, args
+
+    def entry(self, key: str | int) -> Entry | None:
+        """One report row by number, id or unique id prefix."""
+        if isinstance(key, int):
+            row = self.conn.execute(f"SELECT {_ENTRY_COLUMNS} FROM reports WHERE num = ?", (key,)).fetchone()
+            return _entry(row) if row else None
+        rows = self.conn.execute(
+            f"SELECT {_ENTRY_COLUMNS} FROM reports WHERE id LIKE ? || '%'", (key,)
+        ).fetchall()
+        return _entry(rows[0]) if len(rows) == 1 else None
+
+    def body(self, num: int) -> str:
+        """The cleaned body of one report."""
+        row = self.conn.execute("SELECT body FROM texts WHERE num = ?", (num,)).fetchone()
+        if row is None:
+            raise LibraryError(f"report {num} has no stored text")
+        return row[0]
+
+    def outline(self, num: int) -> list:
+        """Flat [start, end, level, heading] rows of one report's outline."""
+        row = self.conn.execute("SELECT outline FROM parses WHERE num = ?", (num,)).fetchone()
+        return json.loads(row[0]) if row else []
+
+    def report(self, num: int):  # -> Report
+        """The full parsed report, re-parsed from the stored original if the parser has changed."""
+        from eduread.parse.model import PARSER_VERSION, Report
+
+        row = self.conn.execute(
+            "SELECT p.parser_version, p.data, t.body FROM parses p JOIN texts t USING (num) WHERE num = ?",
+            (num,),
+        ).fetchone()
+        if row is None:
+            raise LibraryError(f"report {num} is not in the library")
+        version, data, body = row
+        if version != PARSER_VERSION:
+            return self.reparse(num)
+        payload = json.loads(data)
+        payload["body"] = body
+        return Report.from_dict(payload)
+
+    def reparse(self, num: int):  # -> Report
+        """Parse the stored original again with the current parser and update the cache."""
+        from eduread.parse.report import parse_text
+
+        original = self.conn.execute("SELECT original FROM texts WHERE num = ?", (num,)).fetchone()[0]
+        report = parse_text(original, strict=False)
+        data = report.to_dict()
+        data.pop("body")
+        data["meta"] = report.meta
+        data["parser_version"] = report.parser_version
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE parses SET parser_version = ?, data = ?, outline = ? WHERE num = ?",
+                (
+                    report.parser_version,
+                    json.dumps(data, ensure_ascii=False),
+                    json.dumps(_flat_outline(data["sections"]), ensure_ascii=False),
+                    num,
+                ),
+            )
+        return report
+
+    def stale_parses(self) -> list[int]:
+        """Reports whose cached parse came from an older parser."""
+        from eduread.parse.model import PARSER_VERSION
+
+        return [
+            r[0]
+            for r in self.conn.execute("SELECT num FROM parses WHERE parser_version != ?", (PARSER_VERSION,))
+        ]
+
+    # ---- reading state -------------------------------------------------------------------------
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        """A persisted user setting (theme, grouping, last report)."""
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Persist a user setting."""
+        with self.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)", (key, value))
+
+    def position(self, num: int) -> int:
+        """Where the reader last was in a report (a body offset)."""
+        row = self.conn.execute("SELECT offset FROM positions WHERE num = ?", (num,)).fetchone()
+        return row[0] if row else 0
+
+    def set_position(self, num: int, offset: int) -> None:
+        """Remember the reading position in a report."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO positions(num, offset, updated) VALUES (?, ?, datetime('now'))",
+                (num, offset),
+            )
+
+    def add_bookmark(self, num: int, offset: int, label: str) -> None:
+        """Bookmark a place in a report."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO bookmarks(num, offset, label) VALUES (?, ?, ?)", (num, offset, label)
+            )
+
+    def bookmarks(self) -> list[tuple[int, int, str, str]]:
+        """(report number, offset, label, report title) for every bookmark, newest first."""
+        return self.conn.execute(
+            "SELECT b.num, b.offset, b.label, r.title FROM bookmarks b JOIN reports r USING (num)"
+            " ORDER BY b.created DESC, b.rowid DESC"
+        ).fetchall()
+
+    def keywords(self, num: int) -> dict[str, int]:
+        """A report's stored jieba word counts (empty until computed)."""
+        row = self.conn.execute("SELECT words FROM keywords WHERE num = ?", (num,)).fetchone()
+        return json.loads(row[0]) if row else {}

@@ -1,0 +1,266 @@
+"""The library as users drive it: import, list, search, remove, reindex, and bad input."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SEEDS
+from eduread.library.importer import import_paths
+from eduread.library.search import Searcher, occurrences
+from eduread.library.store import Library, LibraryError
+from eduread.text.width import fold_width
+
+SEED_TEXT = {p.name: p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")}
+
+
+def eduread(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env_cmd = [sys.executable, "-m", "eduread", "--library", str(home), *args]
+    return subprocess.run(env_cmd, capture_output=True, text=True, timeout=120)
+
+
+def variant(text: str, rng: random.Random, place: str) -> str:
+    """A new report derived from a seed: another place and changed figures."""
+    text = re.sub(r"(怀化|余姚|长沙|天门|崇川)", place, text)
+    return re.sub(
+        r"\d+",
+        lambda m: str(int(m.group(0)) + rng.randint(1, 9)) if len(m.group(0)) < 4 else m.group(0),
+        text,
+    )
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Library:
+    lib = Library(tmp_path / "lib")
+    yield lib
+    lib.close()
+
+
+def scan_counts(library: Library, term: str) -> tuple[int, int]:
+    total = reports = 0
+    for (body,) in library.conn.execute("SELECT body FROM texts"):
+        n = len(occurrences(body, term))
+        total += n
+        reports += bool(n)
+    return total, reports
+
+
+def test_new_library_holds_the_seeds(library: Library) -> None:
+    assert library.count() == 5
+    assert {e.place_name for e in library.entries()} == {
+        "怀化市",
+        "余姚市",
+        "长沙市",
+        "天门市",
+        "南通市崇川区",
+    }
+    assert [e.place_name for e in library.entries(year=2020)] == ["南通市崇川区", "怀化市"]
+    assert [e.place_name for e in library.entries(year=2019, kind="plan")] == ["长沙市"]
+    assert [e.place_name for e in library.entries(place="南通")] == ["南通市崇川区"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "学",
+        "育",
+        "%",
+        "学位",
+        "教师",
+        "万个",
+        "教育局",
+        "学位4",
+        "教师队伍",
+        "义务教育均衡",
+        "立德树人根本任务",
+        "不存在的词",
+    ],
+)
+def test_counts_equal_a_plain_scan(library: Library, query: str) -> None:
+    result = Searcher(library).search(query)
+    assert (result.total, result.reports) == scan_counts(library, query)
+
+
+def test_counts_equal_scan_on_a_larger_library(tmp_path: Path, library: Library) -> None:
+    rng = random.Random(7)
+    folder = tmp_path / "more"
+    folder.mkdir()
+    for i in range(40):
+        name, text = rng.choice(sorted(SEED_TEXT.items()))
+        (folder / f"{i}.txt").write_text(
+            variant(text, rng, rng.choice(["长春", "鼓楼", "宁波", "温州"])), encoding="utf-8"
+        )
+    import_paths(library, [str(folder)], keywords=False)
+    searcher = Searcher(library)
+    for query in ["学", "教", "学位", "教育", "温州", "教育局", "新增学位", "教师队伍建设", "2019", "1"]:
+        result = searcher.search(query)
+        assert (result.total, result.reports) == scan_counts(library, query), query
+
+
+def test_terms_phrases_and_widths(library: Library) -> None:
+    searcher = Searcher(library)
+    both = searcher.search("学位 大班额")
+    assert both.reports == 1 and all(h.place == "怀化市" for h in both.hits)
+    assert searcher.search("４．０７万").total == searcher.search("4.07万").total == 1
+    assert searcher.search("（一）").total == searcher.search("(一)").total > 0
+    phrase = searcher.search('"教师 队伍"')
+    assert phrase.terms == ["教师 队伍"] and phrase.total == 0
+    assert searcher.search("“教师队伍”").terms == ["教师队伍"]
+
+
+def test_hits_carry_section_offsets_and_snippet(library: Library) -> None:
+    result = Searcher(library).search("新增学位")
+    hit = result.hits[0]
+    body = library.body(hit.num)
+    assert body[hit.start : hit.end] == "新增学位"
+    assert hit.snippet[hit.mark[0] : hit.mark[1]] == "新增学位"
+    assert hit.section[0].startswith(("一、", "二、"))
+    assert result.ranked[0] == hit.num
+
+
+def test_filters(library: Library) -> None:
+    searcher = Searcher(library)
+    assert {h.place for h in searcher.search("教师", place="天门", limit=50).hits} == {"天门市"}
+    assert searcher.search("教师", year=2018).reports == 1
+    assert searcher.search("教师", kind="summary").reports == 3
+
+
+def test_import_summary_duplicates_and_failures(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "copy.txt").write_bytes((SEEDS / "000_74b69ab3a17d35dc.txt").read_bytes())
+    (folder / "gbk.txt").write_bytes(
+        SEED_TEXT["003_b5818a88827ebf16.txt"].replace("\xa0", " ").replace("天门", "仙桃").encode("gbk")
+    )
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "novel.html").write_text(
+        "<html><body><p>" + "他推开门,雨下个不停。" * 50 + "</p></body></html>", encoding="utf-8"
+    )
+    (folder / "english.txt").write_text("Annual report of nothing in particular. " * 50)
+    (folder / "ignored.pdf").write_bytes(b"%PDF")
+    out = eduread(home, "import", str(folder), str(tmp_path / "missing"))
+    assert out.returncode == 1
+    assert "Traceback" not in out.stderr
+    assert "imported 1, duplicates skipped 1, failed 4" in out.stdout
+    errors = out.stderr.strip().splitlines()
+    assert len(errors) == 4 and all(line.startswith("eduread: ") for line in errors)
+    listed = json.loads(eduread(home, "list", "--json", "--place", "仙桃").stdout)
+    assert [e["place"] for e in listed] == ["仙桃市"] and listed[0]["place_path"] == ["湖北省", "仙桃市"]
+
+
+def test_import_by_glob(tmp_path: Path) -> None:
+    folder = tmp_path / "g"
+    folder.mkdir()
+    for i, name in enumerate(sorted(SEED_TEXT)[:2]):
+        (folder / f"r{i}.txt").write_text(SEED_TEXT[name].replace("教育局", "教育体育局"), encoding="utf-8")
+    out = eduread(tmp_path / "home", "import", str(folder / "*.txt"))
+    assert "imported 2" in out.stdout, out.stderr
+
+
+def test_interrupted_batch_leaves_nothing_half_stored(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    rng = random.Random(3)
+    for i in range(6):
+        (folder / f"{i}.txt").write_text(
+            variant(SEED_TEXT["000_74b69ab3a17d35dc.txt"], rng, f"测{i}"), encoding="utf-8"
+        )
+    from eduread.library import grams
+
+    real = grams.write_segment
+
+    def boom(conn, docs):
+        real(conn, docs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(grams, "write_segment", boom)
+    with pytest.raises(KeyboardInterrupt):
+        import_paths(library, [str(folder)], keywords=False)
+    monkeypatch.setattr(grams, "write_segment", real)
+    assert library.count() == 5
+    for table in ("texts", "parses", "parts"):
+        nums = {r[0] for r in library.conn.execute(f"SELECT num FROM {table}")}
+        assert nums <= {e.num for e in library.entries()}
+    assert Searcher(library).search("测1").total == 0
+    result = import_paths(library, [str(folder)], keywords=False)
+    assert len(result.imported) == 6 and library.count() == 11
+
+
+def test_remove_and_reindex(library: Library) -> None:
+    searcher = Searcher(library)
+    huaihua = library.entries(place="怀化")[0]
+    removed, missing = library.remove([huaihua.id[:8], "nope"])
+    assert removed == [huaihua.id] and missing == ["nope"]
+    after = Searcher(library)
+    assert after.search("学位").reports == 0
+    assert (
+        (after.search("大班额").total, after.search("大班额").reports)
+        == scan_counts(library, "大班额")
+        == (2, 2)
+    )
+    assert after.search("学").total == scan_counts(library, "学")[0]
+    library.reindex()
+    again = Searcher(library)
+    assert again.search("学").total == scan_counts(library, "学")[0]
+    assert again.search("教师队伍").total == scan_counts(library, "教师队伍")[0]
+    del searcher
+
+
+def test_damaged_index_names_reindex(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert eduread(home, "list").returncode == 0
+    conn = sqlite3.connect(home / "library.sqlite3")
+    conn.execute("DELETE FROM fts_idx")
+    conn.execute("DELETE FROM fts_data WHERE id > 10")
+    conn.commit()
+    conn.close()
+    out = eduread(home, "search", "教师队伍")
+    assert out.returncode == 2 and "eduread reindex" in out.stderr and "Traceback" not in out.stderr
+    assert eduread(home, "reindex").returncode == 0
+    fixed = json.loads(eduread(home, "search", "教师队伍", "--json").stdout)
+    assert fixed["total"] == 12
+
+
+def test_list_does_not_load_jieba(tmp_path: Path) -> None:
+    code = (
+        "import sys; from eduread.cli import main; main(['--library', sys.argv[1], 'list', '--json']);"
+        "print('JIEBA' if 'jieba' in sys.modules else 'CLEAN', file=sys.stderr)"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "h")], capture_output=True, text=True)
+    assert out.stderr.strip().endswith("CLEAN")
+
+
+def test_keywords_are_stored_and_genre_weighted(library: Library, tmp_path: Path) -> None:
+    from eduread.library.keywords import compute_keywords, top_keywords
+
+    compute_keywords(library, [e.num for e in library.entries()])
+    huaihua = library.entries(place="怀化")[0]
+    words = [w for w, _ in top_keywords(library, huaihua.num)]
+    assert "芙蓉" in "".join(words) or "大班额" in words
+    assert "教育" not in words[:3]
+    assert (Path(__import__("os").environ["XDG_CACHE_HOME"]) / "eduread").exists()
+
+
+def test_library_error_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "library.sqlite3").write_bytes(b"this is not a database" * 100)
+    with pytest.raises(LibraryError):
+        Library(bad)
+    out = eduread(bad, "list")
+    assert out.returncode == 2 and "library.sqlite3" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_fold_width_keeps_length() -> None:
+    text = "（一）４．０７万，"
+    assert len(fold_width(text)) == len(text)
