@@ -1,0 +1,441 @@
+"""The reader app: library tree on the left, the report with outline and figures on the right."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.command import Hit, Hits, Provider
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from eduread.library.store import Library, LibraryError
+from eduread.tui.help_screen import HelpScreen
+from eduread.tui.place_tree import Leaf, PlaceTree
+from eduread.tui.report_view import ReportView
+from eduread.tui.side_panel import FiguresTable, JumpTo, SidePanel
+from eduread.tui.themes import VARIABLE_DEFAULTS, discover
+
+NARROW = 100
+
+
+class OpenReportProvider(Provider):
+    """Command palette: open a report by place and year (怀化 2019)."""
+
+    async def search(self, query: str) -> Hits:
+        app = self.app
+        assert isinstance(app, ReaderApp)
+        words = query.split()
+        for entry in app.entries:
+            haystack = " ".join([entry.title, entry.place_name, *entry.place_path, *map(str, entry.years)])
+            if all(w in haystack for w in words) or not words:
+                years = "/".join(map(str, entry.years))
+                text = f"Open {entry.place_name} {years}: {entry.title}"
+                score = 1.0 if words else 0.5
+                yield Hit(
+                    score,
+                    Text(text),
+                    lambda num=entry.num: app.open_report(num),
+                    help=" › ".join(entry.place_path),
+                )
+
+    async def discover(self) -> Hits:
+        async for hit in self.search(""):
+            yield hit
+
+
+class ReaderApp(App[None]):
+    """eduread's reader."""
+
+    TITLE = "eduread"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {OpenReportProvider}
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help"),
+        Binding("slash", "find", "Find in report"),
+        Binding("n", "next_hit(1)", "Next match", show=False),
+        Binding("N", "next_hit(-1)", "Previous match", show=False),
+        Binding("s", "library_search", "Search all"),
+        Binding("o", "toggle_panel", "Outline/figures"),
+        Binding("f", "show_figures", "Figures", show=False),
+        Binding("l", "toggle_tree", "Library pane", show=False),
+        Binding("t", "toggle_grouping", "Group by year/place", show=False),
+        Binding("m", "bookmark", "Bookmark", show=False),
+        Binding("B", "bookmarks", "Bookmarks", show=False),
+        Binding("y", "copy_section", "Copy section", show=False),
+        Binding("escape", "clear_find", "Clear find", show=False),
+    ]
+
+    def __init__(self, library_folder: str | None = None, open_num: int | None = None) -> None:
+        super().__init__()
+        self.library_folder = library_folder
+        self.library: Library | None = None
+        self.entries: list = []
+        self.current_num: int | None = None
+        self.pending_open = open_num
+        self.hits: list[tuple[int, int]] = []
+        self._searcher = None
+        self._theme_errors: list[str] = []
+        self._panel_forced: bool | None = None
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(VARIABLE_DEFAULTS)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            yield PlaceTree(id="places")
+            with Vertical(id="right"):
+                yield Static("", id="report-header")
+                with Horizontal(id="reading"):
+                    yield ReportView(id="body")
+                    yield SidePanel(id="panel")
+                yield Input(placeholder="find in this report", id="find")
+                yield Static("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        themes, self._theme_errors = discover()
+        for theme in themes:
+            self.register_theme(theme)
+        try:
+            self.library = Library(self.library_folder, seed=False)
+        except LibraryError as err:
+            self.query_one(ReportView).show(None, message=str(err))
+            return
+        saved = self.library.get_setting("theme", "eduread-dark")
+        if saved in self.available_themes:
+            self.theme = saved
+        self.query_one("#find", Input).display = False
+        self.query_one(PlaceTree).year_first = self.library.get_setting("grouping") == "year"
+        self.query_one(ReportView).show(None, message="loading the library…")
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        assert self.library is not None
+        if self.library.count() == 0 and self.library.get_setting("seeded") is None:
+            self._seed_library()
+            return
+        self._load_entries()
+
+    @work(thread=True, exclusive=True, group="seed")
+    def _seed_library(self) -> None:
+        from eduread.library.importer import import_paths
+        from eduread.library.paths import bundled_dir
+
+        self.call_from_thread(self._set_status, "adding the bundled reports…")
+        lib = Library(self.library_folder, seed=False)
+        try:
+            import_paths(lib, [str(p) for p in sorted(bundled_dir("seeds").glob("*.txt"))], keywords=False)
+            lib.set_setting("seeded", "1")
+        finally:
+            lib.close()
+        self.call_from_thread(self._load_entries)
+
+    def _load_entries(self) -> None:
+        assert self.library is not None
+        self.entries = self.library.entries()
+        tree = self.query_one(PlaceTree)
+        tree.load(self.entries)
+        if self._theme_errors:
+            self.notify("\n".join(self._theme_errors), severity="warning", markup=False)
+        target = self.pending_open
+        if target is None:
+            last = self.library.get_setting("last_report")
+            target = int(last) if last and last.isdigit() else None
+        if target is not None and self.library.entry(target) is not None:
+            self.open_report(target)
+            tree.reveal(target)
+        else:
+            self.query_one(ReportView).show(
+                None, message=f"{len(self.entries)} reports. Choose one on the left."
+            )
+            self._set_status(f"{len(self.entries)} reports in {self.library.folder}")
+        self.pending_open = None
+        self._apply_layout(self.size.width)
+
+    # ---- opening -------------------------------------------------------------------------------
+
+    def open_report(
+        self, num: int, offset: int | None = None, highlight: tuple[int, int] | None = None
+    ) -> None:
+        """Show a report: header, body, outline and figures; restore its reading position."""
+        assert self.library is not None
+        self._save_position()
+        view = self.query_one(ReportView)
+        panel = self.query_one(SidePanel)
+        try:
+            report = self.library.report(num)
+        except Exception as err:  # a broken stored parse must never crash the reader
+            view.show(None, message=f"This report cannot be shown: {err}")
+            panel.show(None)
+            self.query_one("#report-header", Static).update(Text(""))
+            return
+        self.current_num = num
+        self.library.set_setting("last_report", str(num))
+        header = Text(report.title or "(untitled)", style="bold")
+        header.append("\n")
+        header.append(" › ".join(report.place.path) or report.place.name, style="italic")
+        header.append(f"   {report.issuer}   ", style="dim")
+        header.append(" · ".join(f"{p.year}{p.label}" for p in report.parts))
+        dates = f"   published {report.published or '—'}" + (
+            f" · signed {report.signed}" if report.signed else ""
+        )
+        header.append(dates, style="dim")
+        self.query_one("#report-header", Static).update(header)
+        start = self.library.position(num) if offset is None else offset
+        view.show(report, start)
+        panel.show(report)
+        self.hits = []
+        if highlight:
+            self.hits = [highlight]
+            view.hits = self.hits
+            view.current_hit = 0
+            view.scroll_to_offset(highlight[0], center=True)
+        self._set_status(
+            f"{report.place.name} · {len(report.all_sections())} sections · "
+            f"{sum(1 for f in report.figures if f.highlighted)} figures"
+        )
+        view.focus()
+
+    def _save_position(self) -> None:
+        if self.library is not None and self.current_num is not None:
+            self.library.set_position(self.current_num, self.query_one(ReportView).top_offset())
+
+    def on_tree_node_selected(self, event: PlaceTree.NodeSelected) -> None:
+        if isinstance(event.node.data, Leaf):
+            self.open_report(event.node.data.num)
+
+    def on_jump_to(self, message: JumpTo) -> None:
+        view = self.query_one(ReportView)
+        if message.end is not None:
+            self.hits = [(message.offset, message.end)]
+            view.hits = self.hits
+            view.current_hit = 0
+            view.scroll_to_offset(message.offset, center=True)
+        else:
+            view.scroll_to_offset(message.offset)
+        view.focus()
+
+    # ---- layout --------------------------------------------------------------------------------
+
+    def on_resize(self, event) -> None:
+        self._apply_layout(event.size.width)
+
+    def _apply_layout(self, width: int) -> None:
+        panel = self.query_one(SidePanel)
+        tree = self.query_one(PlaceTree)
+        show_panel = self._panel_forced if self._panel_forced is not None else width >= NARROW
+        panel.set_class(not show_panel, "-hidden")
+        tree.set_class(width < 64 and self.current_num is not None and not tree.has_focus, "-hidden")
+
+    def action_toggle_panel(self) -> None:
+        panel = self.query_one(SidePanel)
+        self._panel_forced = panel.has_class("-hidden")
+        self._apply_layout(self.size.width)
+        if self._panel_forced:
+            panel.query_one("#outline").focus()
+        else:
+            self.query_one(ReportView).focus()
+
+    def action_show_figures(self) -> None:
+        self._panel_forced = True
+        self._apply_layout(self.size.width)
+        panel = self.query_one(SidePanel)
+        panel.active = "tab-figures"
+        panel.query_one(FiguresTable).focus()
+
+    def action_toggle_tree(self) -> None:
+        tree = self.query_one(PlaceTree)
+        hidden = not tree.has_class("-hidden")
+        tree.set_class(hidden, "-hidden")
+        (self.query_one(ReportView) if hidden else tree).focus()
+
+    def action_toggle_grouping(self) -> None:
+        tree = self.query_one(PlaceTree)
+        tree.load(self.entries, year_first=not tree.year_first)
+        assert self.library is not None
+        self.library.set_setting("grouping", "year" if tree.year_first else "place")
+        self._set_status("grouped by year" if tree.year_first else "grouped by place")
+        if self.current_num is not None:
+            tree.reveal(self.current_num)
+
+    # ---- find in report ------------------------------------------------------------------------
+
+    def action_find(self) -> None:
+        if self.current_num is None:
+            return
+        find = self.query_one("#find", Input)
+        find.display = True
+        find.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "find":
+            return
+        from eduread.library.search import occurrences
+        from eduread.text.width import fold_width
+
+        view = self.query_one(ReportView)
+        term = fold_width(event.value.strip())
+        if not term or view.report is None:
+            return
+        self.hits = [(p, p + len(term)) for p in occurrences(view.report.body, term)]
+        view.hits = self.hits
+        event.input.display = False
+        view.focus()
+        if not self.hits:
+            view.current_hit = -1
+            self._set_status(f"“{term}” not found")
+            return
+        top = view.top_offset()
+        first = next((i for i, (s, _) in enumerate(self.hits) if s >= top), 0)
+        self._go_hit(first)
+
+    def _go_hit(self, index: int) -> None:
+        view = self.query_one(ReportView)
+        view.current_hit = index
+        view.scroll_to_offset(self.hits[index][0], center=True)
+        self._set_status(f"{index + 1}/{len(self.hits)}")
+
+    def action_next_hit(self, step: int) -> None:
+        if self.hits:
+            self._go_hit((self.query_one(ReportView).current_hit + step) % len(self.hits))
+
+    def action_clear_find(self) -> None:
+        find = self.query_one("#find", Input)
+        if find.display:
+            find.display = False
+        view = self.query_one(ReportView)
+        self.hits = []
+        view.hits = []
+        view.current_hit = -1
+        view.focus()
+
+    # ---- library search ------------------------------------------------------------------------
+
+    def action_library_search(self) -> None:
+        if self.library is None:
+            return
+        from eduread.library.search import Searcher
+        from eduread.tui.search_screen import SearchScreen
+
+        if self._searcher is None:
+            self._searcher = Searcher(self.library)
+
+        def chosen(hit) -> None:
+            if hit is not None:
+                self.open_report(hit.num, offset=hit.start, highlight=(hit.start, hit.end))
+                self.query_one(PlaceTree).reveal(hit.num)
+
+        self.push_screen(SearchScreen(self._searcher), chosen)
+
+    # ---- bookmarks, clipboard, export ------------------------------------------------------------
+
+    def action_bookmark(self) -> None:
+        if self.library is None or self.current_num is None:
+            return
+        view = self.query_one(ReportView)
+        offset = view.top_offset()
+        report = view.report
+        path = report.section_path(offset) if report else []
+        label = (
+            f"{path[-1].marker}{path[-1].title}"
+            if path
+            else (report.body[offset : offset + 20] if report else "")
+        )
+        self.library.add_bookmark(self.current_num, offset, label)
+        self.notify(f"bookmarked: {label}", markup=False)
+
+    def action_bookmarks(self) -> None:
+        if self.library is None:
+            return
+        from eduread.tui.bookmarks_screen import BookmarksScreen
+
+        def chosen(item) -> None:
+            if item is not None:
+                num, offset = item
+                self.open_report(num, offset=offset)
+
+        self.push_screen(BookmarksScreen(self.library.bookmarks()), chosen)
+
+    def action_copy_section(self) -> None:
+        view = self.query_one(ReportView)
+        if view.report is None:
+            return
+        path = view.report.section_path(view.top_offset())
+        if path:
+            text = view.report.body[path[-1].start : path[-1].end]
+        else:
+            text = view.report.body
+        self.copy_to_clipboard(text)
+        self.notify(f"copied {len(text)} characters (OSC 52)")
+
+    def export_figures(self) -> None:
+        """Write the figures table of the open report to a CSV file in the current folder."""
+        if self.current_num is None:
+            self.notify("open a report first", severity="warning")
+            return
+        table = self.query_one(FiguresTable)
+        assert self.library is not None
+        entry = self.library.entry(self.current_num)
+        name = f"{entry.place_name if entry else 'report'}-{'-'.join(map(str, entry.years if entry else []))}-figures.csv"
+        path = Path.cwd() / name
+        try:
+            path.write_text(table.csv_text(), encoding="utf-8-sig")
+        except OSError as err:
+            self.notify(f"could not write {path}: {err.strerror}", severity="error", markup=False)
+            return
+        self.notify(f"wrote {path}", markup=False)
+
+    def get_system_commands(self, screen: Screen):
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Export figures to CSV", "Save the open report's figures table as CSV", self.export_figures
+        )
+        yield SystemCommand("Search all reports", "Search the whole library", self.action_library_search)
+        yield SystemCommand(
+            "Toggle year/place grouping", "Group the tree by year or by place", self.action_toggle_grouping
+        )
+
+    def watch_theme(self, theme: str) -> None:
+        if self.library is not None:
+            self.library.set_setting("theme", theme)
+        try:
+            view = self.query_one(ReportView)
+        except Exception:
+            return
+        view._cache.clear()
+        view.refresh()
+
+    # ---- help, status, quit --------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        focused = self.focused
+        groups = [("Reader", list(self.BINDINGS))]
+        groups.append(("Report body", list(ReportView.BINDINGS)))
+        groups.append(("Figures table", list(FiguresTable.BINDINGS)))
+        groups.append(
+            (
+                "Everywhere",
+                [
+                    Binding("tab", "", "Next pane"),
+                    Binding("ctrl+p", "", "Command palette: open a report, theme, export CSV"),
+                ],
+            )
+        )
+        del focused
+        self.push_screen(HelpScreen(groups))
+
+    def _set_status(self, text: str) -> None:
+        self.query_one("#status", Static).update(Text(text))
+
+    def on_report_view_moved(self, message: ReportView.Moved) -> None:
+        pass
+
+    async def action_quit(self) -> None:
+        self._save_position()
+        self.exit()

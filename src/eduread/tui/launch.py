@@ -1,0 +1,38 @@
+"""Start the reader: optionally import the file named on the command line, then run the app."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def launch(path: str | None, library_folder: str | None) -> int:
+    """`eduread [PATH]`: like `less PATH`, importing PATH first if it is new to the library."""
+    open_num = None
+    if path is not None:
+        from eduread.errors import ReportError
+        from eduread.library.importer import read_report
+        from eduread.library.store import Library, LibraryError
+
+        file = Path(path)
+        if not file.is_file():
+            print(
+                f"eduread: {path}: {'is a folder; use `eduread import`' if file.is_dir() else 'no such file'}",
+                file=sys.stderr,
+            )
+            return 1
+        try:
+            library = Library(library_folder)
+            report, original = read_report(file)
+            existing = library.conn.execute("SELECT num FROM reports WHERE id = ?", (report.id,)).fetchone()
+            open_num = (
+                existing[0] if existing else library.add_batch([(report, original, str(file.resolve()))])[0]
+            )
+            library.close()
+        except (ReportError, LibraryError) as err:
+            print(f"eduread: {err}", file=sys.stderr)
+            return 1
+    from eduread.tui.app import ReaderApp
+
+    ReaderApp(library_folder, open_num=open_num).run()
+    return 0

@@ -1,0 +1,219 @@
+"""The report body: a line-virtualised view that draws only the visible, pre-wrapped lines."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from eduread.parse.model import Report
+from eduread.tui.wrap import wrap_body
+
+FIGURE_VARS = {
+    "count": "figure-count",
+    "money": "figure-money",
+    "percent": "figure-percent",
+    "change": "figure-change",
+    "rank": "figure-count",
+    "ratio": "figure-percent",
+}
+
+
+@dataclass
+class _Span:
+    start: int
+    end: int
+    style: str
+
+
+class ReportView(ScrollView, can_focus=True):
+    """Shows one report's body with headings, figures and search hits styled."""
+
+    BINDINGS = [
+        Binding("j,down", "scroll_down", "Down", show=False),
+        Binding("k,up", "scroll_up", "Up", show=False),
+        Binding("g,home", "scroll_home", "Top", show=False),
+        Binding("G,end", "scroll_end", "Bottom", show=False),
+        Binding("ctrl+d", "half_page(1)", "Half page down", show=False),
+        Binding("ctrl+u", "half_page(-1)", "Half page up", show=False),
+        Binding("space,pagedown", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    ReportView { background: $surface; padding: 0 1; }
+    ReportView:focus { background-tint: $foreground 3%; }
+    """
+
+    hits: reactive[list[tuple[int, int]]] = reactive(list, always_update=True)
+    current_hit: reactive[int] = reactive(-1)
+
+    class Moved(Message):
+        """The top line now shows a different body offset."""
+
+        def __init__(self, offset: int) -> None:
+            super().__init__()
+            self.offset = offset
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.report: Report | None = None
+        self.message_text = ""
+        self._lines: list[tuple[int, int]] = []
+        self._line_starts: list[int] = []
+        self._spans: list[_Span] = []
+        self._span_starts: list[int] = []
+        self._wrapped_width = -1
+        self._cache: dict[int, Strip] = {}
+
+    # ---- content -------------------------------------------------------------------------------
+
+    def show(self, report: Report | None, offset: int = 0, message: str = "") -> None:
+        """Display a report (or a message instead) and scroll to a body offset."""
+        self.report = report
+        self.message_text = message
+        self.hits = []
+        self.current_hit = -1
+        self._wrapped_width = -1
+        self._rewrap()
+        self.scroll_to_offset(offset, animate=False)
+
+    def _rewrap(self) -> None:
+        width = max(10, self.scrollable_content_region.width or self.size.width or 80)
+        self._cache.clear()
+        if self.report is None:
+            self._lines = []
+            self._spans = []
+        else:
+            report = self.report
+            unbreakable = [(f.start, f.end) for f in report.figures]
+            breaks = {s.start for s in report.all_sections()}
+            self._lines = wrap_body(report.body, width, unbreakable, breaks)
+            self._build_spans()
+        self._line_starts = [
+            a if a >= 0 else (self._lines[i - 1][1] if i else 0) for i, (a, _) in enumerate(self._lines)
+        ]
+        self._wrapped_width = width
+        self.virtual_size = Size(width, len(self._lines) or 1)
+        self.refresh()
+
+    def _build_spans(self) -> None:
+        assert self.report is not None
+        spans: list[_Span] = []
+        for section in self.report.all_sections():
+            level = min(section.level, 3)
+            spans.append(_Span(section.start, section.title_end, f"heading-{level}"))
+        for figure in self.report.figures:
+            if figure.highlighted:
+                spans.append(_Span(figure.start, figure.end, FIGURE_VARS.get(figure.kind, "figure-count")))
+        spans.sort(key=lambda s: s.start)
+        self._spans = spans
+        self._span_starts = [s.start for s in spans]
+
+    def on_resize(self) -> None:
+        top = self.top_offset()
+        self._rewrap()
+        self.scroll_to_offset(top, animate=False)
+
+    def watch_hits(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def watch_current_hit(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    # ---- positions -----------------------------------------------------------------------------
+
+    def line_of(self, offset: int) -> int:
+        """Display line that shows a body offset."""
+        if not self._lines:
+            return 0
+        index = bisect_right(self._line_starts, offset) - 1
+        return max(0, index)
+
+    def top_offset(self) -> int:
+        """Body offset at the top of the view (what 'reading position' means)."""
+        if not self._lines:
+            return 0
+        y = min(int(self.scroll_offset.y), len(self._lines) - 1)
+        while y < len(self._lines) - 1 and self._lines[y][0] < 0:
+            y += 1
+        return max(0, self._lines[y][0])
+
+    def scroll_to_offset(self, offset: int, *, animate: bool = False, center: bool = False) -> None:
+        """Scroll so the line holding a body offset is at the top (or centred)."""
+        y = self.line_of(offset)
+        if center:
+            y = max(0, y - self.size.height // 3)
+        self.scroll_to(y=y, animate=animate, immediate=True)
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self.post_message(self.Moved(self.top_offset()))
+
+    def action_half_page(self, direction: int) -> None:
+        self.scroll_to(y=self.scroll_offset.y + direction * max(1, self.size.height // 2), animate=False)
+
+    def action_page_down(self) -> None:
+        self.scroll_to(y=self.scroll_offset.y + max(1, self.size.height - 1), animate=False)
+
+    def action_page_up(self) -> None:
+        self.scroll_to(y=self.scroll_offset.y - max(1, self.size.height - 1), animate=False)
+
+    # ---- drawing -------------------------------------------------------------------------------
+
+    def _style(self, name: str) -> Style:
+        variables = self.app.theme_variables
+        color = variables.get(name)
+        if name.startswith("heading"):
+            base = Style(bold=True)
+            return base + Style.parse(color) if color else base
+        if name in ("search-hit", "search-current"):
+            return Style.parse(color) if color else Style(reverse=True)
+        return Style.parse(color) if color else Style(bold=True)
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.scrollable_content_region.width
+        if self.report is None:
+            text = Text(self.message_text if y == 0 else "", style="italic")
+            return Strip(list(text.render(self.app.console)), text.cell_len).adjust_cell_length(width)
+        if index >= len(self._lines):
+            return Strip.blank(width)
+        strip = self._cache.get(index)
+        if strip is None:
+            strip = self._render_index(index)
+            self._cache[index] = strip
+        return strip.crop_extend(scroll_x, scroll_x + width, None)
+
+    def _render_index(self, index: int) -> Strip:
+        start, end = self._lines[index]
+        if start < 0:
+            return Strip([Segment("")], 0)
+        assert self.report is not None
+        text = Text(self.report.body[start:end], end="")
+        k = bisect_left(self._span_starts, start)
+        # A span that began before this line may still cover it: look back a few spans.
+        lo = max(0, k - 40)
+        for span in self._spans[lo:]:
+            if span.start >= end:
+                break
+            if span.end > start:
+                text.stylize(self._style(span.style), max(0, span.start - start), min(end, span.end) - start)
+        for i, (h_start, h_end) in enumerate(self.hits):
+            if h_end > start and h_start < end:
+                name = "search-current" if i == self.current_hit else "search-hit"
+                text.stylize(self._style(name), max(0, h_start - start), min(end, h_end) - start)
+        segments = list(text.render(self.app.console))
+        return Strip(segments, text.cell_len)

@@ -1,0 +1,161 @@
+"""The right-hand panel: the report's outline and its figures table, each a way to jump."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, TabbedContent, TabPane, Tree
+
+from eduread.parse.model import Report, Section
+
+KIND_ORDER = ["count", "money", "percent", "change", "rank", "ratio", "ordinal", "year", "date", "number"]
+
+
+class JumpTo(Message):
+    """Ask the reader to show a body offset (from the outline or the figures table)."""
+
+    def __init__(self, offset: int, end: int | None = None) -> None:
+        super().__init__()
+        self.offset = offset
+        self.end = end
+
+
+class OutlineTree(Tree):
+    """The section tree; Enter jumps to the section."""
+
+    def on_mount(self) -> None:
+        self.show_root = False
+
+    def show(self, report: Report | None) -> None:
+        """Fill with a report's sections."""
+        self.clear()
+        self.root.expand()
+        if report is None:
+            return
+
+        def add(node, sections: list[Section]) -> None:
+            for s in sections:
+                label = Text(f"{s.marker}{s.title}")
+                if s.children:
+                    add(node.add(label, data=s, expand=s.level < 2), s.children)
+                else:
+                    node.add_leaf(label, data=s)
+
+        add(self.root, report.sections)
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+        if isinstance(event.node.data, Section):
+            event.stop()
+            self.post_message(JumpTo(event.node.data.start))
+
+
+class FiguresTable(DataTable):
+    """Every figure with label, value, unit, kind and section; sortable; Enter jumps to it."""
+
+    BINDINGS = [
+        Binding("1", "sort('label')", "Sort by label", show=False),
+        Binding("2", "sort('value')", "Sort by value", show=False),
+        Binding("3", "sort('kind')", "Sort by kind", show=False),
+        Binding("0", "sort('pos')", "Sort by position", show=False),
+    ]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.report: Report | None = None
+        self.figure_rows: list[tuple] = []
+
+    def on_mount(self) -> None:
+        for key, label in (
+            ("label", "label"),
+            ("value", "value"),
+            ("unit", "unit"),
+            ("kind", "kind"),
+            ("section", "section"),
+        ):
+            self.add_column(label, key=key)
+
+    def show(self, report: Report | None) -> None:
+        """Fill with a report's highlighted figures, in reading order."""
+        self.report = report
+        self.figure_rows = []
+        if report is not None:
+            for f in report.figures:
+                if not f.highlighted:
+                    continue
+                path = report.section_path(f.start)
+                section = f"{path[-1].marker}{path[-1].title}" if path else ""
+                self.figure_rows.append((f.start, f.end, f.label, f.value, f.unit, f.kind, section, f.text))
+        self._refill(self.figure_rows)
+
+    def _refill(self, rows: list[tuple]) -> None:
+        self.clear()
+        for start, end, label, value, unit, kind, section, text in rows:
+            shown = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
+            self.add_row(
+                Text(label),
+                Text(shown, justify="right"),
+                Text(unit),
+                Text(kind),
+                Text(section[:16]),
+                key=f"{start}:{end}",
+            )
+
+    def action_sort(self, key: str) -> None:
+        index = {"pos": 0, "label": 2, "value": 3, "kind": 5}[key]
+        if key == "kind":
+            rows = sorted(
+                self.figure_rows, key=lambda r: (KIND_ORDER.index(r[5]) if r[5] in KIND_ORDER else 99, r[0])
+            )
+        else:
+            rows = sorted(self.figure_rows, key=lambda r: (r[index], r[0]), reverse=key == "value")
+        self._refill(rows)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        start, end = (int(x) for x in str(event.row_key.value).split(":"))
+        event.stop()
+        self.post_message(JumpTo(start, end))
+
+    def csv_text(self) -> str:
+        """The table as CSV (label, value, unit, kind, section, text, offset)."""
+        import csv
+        import io
+
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["label", "value", "unit", "kind", "section", "text", "offset"])
+        for start, _end, label, value, unit, kind, section, text in self.figure_rows:
+            writer.writerow([label, value, unit, kind, section, text, start])
+        return out.getvalue()
+
+
+class SidePanel(Vertical):
+    """Outline and figures in two tabs."""
+
+    DEFAULT_CSS = """
+    SidePanel { width: 40; border-left: solid $panel-lighten-2; }
+    SidePanel.-hidden { display: none; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with TabbedContent(id="panel-tabs"):
+            with TabPane("Outline", id="tab-outline"):
+                yield OutlineTree("outline", id="outline")
+            with TabPane("Figures", id="tab-figures"):
+                yield FiguresTable(id="figures")
+
+    @property
+    def active(self) -> str:
+        """The id of the tab shown."""
+        return self.query_one(TabbedContent).active
+
+    @active.setter
+    def active(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    def show(self, report: Report | None) -> None:
+        """Fill both tabs for a report."""
+        self.query_one(OutlineTree).show(report)
+        self.query_one(FiguresTable).show(report)

@@ -1,0 +1,77 @@
+"""Wrap Chinese text by display cells, obeying line-start/line-end rules and keeping figures whole."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from rich.cells import get_character_cell_size
+
+NO_START = set("，。、；：？！）》」』”’】〕…—,.;:?!)]}%")
+NO_END = set("（《「『“‘【〔([{")
+_ALNUM = set("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.%")
+
+
+def _ok_break(text: str, i: int, start: int, blocked: list[tuple[int, int]], starts: list[int]) -> bool:
+    """Whether a line may end just before text[i]."""
+    if i <= start or i >= len(text):
+        return True
+    if text[i] in NO_START or text[i - 1] in NO_END:
+        return False
+    if text[i] in _ALNUM and text[i - 1] in _ALNUM:
+        return False
+    k = bisect_left(starts, i) - 1
+    return not (k >= 0 and blocked[k][0] < i < blocked[k][1])
+
+
+def wrap_paragraph(
+    text: str, start: int, end: int, width: int, blocked: list[tuple[int, int]], starts: list[int]
+) -> list[tuple[int, int]]:
+    """Line spans (start, end) for text[start:end] at `width` cells."""
+    lines: list[tuple[int, int]] = []
+    width = max(2, width)
+    line_start = start
+    cells = 0
+    i = start
+    while i < end:
+        size = get_character_cell_size(text[i])
+        if cells + size > width and i > line_start:
+            brk = i
+            while brk > line_start and not _ok_break(text, brk, line_start, blocked, starts):
+                brk -= 1
+            if brk <= line_start:
+                brk = i  # nothing legal fits: break hard rather than overflow the width
+            lines.append((line_start, brk))
+            line_start = brk
+            cells = sum(get_character_cell_size(c) for c in text[brk:i])
+            continue
+        cells += size
+        i += 1
+    lines.append((line_start, end))
+    return lines
+
+
+def wrap_body(
+    body: str, width: int, unbreakable: list[tuple[int, int]], breaks_before: set[int] | None = None
+) -> list[tuple[int, int]]:
+    """Display lines for a whole body; blank (-1, -1) entries separate paragraphs."""
+    blocked = sorted(s for s in unbreakable if s[1] - s[0] > 1)
+    starts = [s for s, _ in blocked]
+    cuts = sorted({0, len(body)} | (breaks_before or set()))
+    paragraphs: list[tuple[int, int]] = []
+    pos = 0
+    for piece in body.split("\n"):
+        p_start, p_end = pos, pos + len(piece)
+        pos = p_end + 1
+        inner = [c for c in cuts if p_start < c < p_end]
+        edges = [p_start, *inner, p_end]
+        for a, b in zip(edges, edges[1:], strict=False):
+            while a < b and body[a] == " ":
+                a += 1
+            if a < b:
+                paragraphs.append((a, b))
+    lines: list[tuple[int, int]] = []
+    for index, (a, b) in enumerate(paragraphs):
+        lines.extend(wrap_paragraph(body, a, b, width, blocked, starts))
+        if index + 1 < len(paragraphs):
+            lines.append((-1, -1))
+    return lines
