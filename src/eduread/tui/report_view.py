@@ -74,6 +74,7 @@ class ReportView(ScrollView, can_focus=True):
         self._span_starts: list[int] = []
         self._wrapped_width = -1
         self._cache: dict[int, Strip] = {}
+        self._pending_offset: int | None = None
 
     # ---- content -------------------------------------------------------------------------------
 
@@ -85,7 +86,14 @@ class ReportView(ScrollView, can_focus=True):
         self.current_hit = -1
         self._wrapped_width = -1
         self._rewrap()
+        self._pending_offset = offset
         self.scroll_to_offset(offset, animate=False)
+        self.call_after_refresh(self._apply_pending)
+
+    def _apply_pending(self) -> None:
+        if self._pending_offset is not None:
+            self.scroll_to_offset(self._pending_offset, animate=False)
+            self._pending_offset = None
 
     def _rewrap(self) -> None:
         width = max(10, self.scrollable_content_region.width or self.size.width or 80)
@@ -120,7 +128,7 @@ class ReportView(ScrollView, can_focus=True):
         self._span_starts = [s.start for s in spans]
 
     def on_resize(self) -> None:
-        top = self.top_offset()
+        top = self._pending_offset if self._pending_offset is not None else self.top_offset()
         self._rewrap()
         self.scroll_to_offset(top, animate=False)
 
@@ -155,6 +163,9 @@ class ReportView(ScrollView, can_focus=True):
         y = self.line_of(offset)
         if center:
             y = max(0, y - self.size.height // 3)
+        if self.max_scroll_y < y:
+            self._pending_offset = offset
+            self.call_after_refresh(self._apply_pending)
         self.scroll_to(y=y, animate=animate, immediate=True)
 
     def watch_scroll_y(self, old: float, new: float) -> None:

@@ -92,7 +92,7 @@ class FiguresTable(DataTable):
 
     def _refill(self, rows: list[tuple]) -> None:
         self.clear()
-        for start, end, label, value, unit, kind, section, text in rows:
+        for start, end, label, value, unit, kind, section, _text in rows:
             shown = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
             self.add_row(
                 Text(label),

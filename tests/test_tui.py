@@ -1,0 +1,282 @@
+"""The reader driven with keys through Textual's pilot, on the real seeds, with XDG dirs in a temp dir."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import SEEDS
+from eduread.library.store import Library
+from eduread.parse import parse_file
+from eduread.tui.app import ReaderApp
+from eduread.tui.place_tree import Leaf, PlaceTree
+from eduread.tui.report_view import ReportView
+from eduread.tui.side_panel import FiguresTable, OutlineTree
+from eduread.tui.wrap import NO_END, NO_START, wrap_body
+
+
+def _seeded(tmp_path: Path) -> str:
+    folder = tmp_path / "lib"
+    Library(folder).close()
+    return str(folder)
+
+
+def _num(folder: str, place: str) -> int:
+    lib = Library(folder)
+    try:
+        return lib.entries(place=place)[0].num
+    finally:
+        lib.close()
+
+
+async def _settle(pilot) -> None:
+    for _ in range(3):
+        await pilot.pause()
+
+
+@pytest.mark.parametrize("width", list(range(20, 121, 7)) + [120])
+def test_wrap_rules_hold_at_every_width(width: int) -> None:
+    for seed in sorted(SEEDS.glob("*.txt")):
+        report = parse_file(seed)
+        figures = [(f.start, f.end) for f in report.figures]
+        lines = wrap_body(report.body, width, figures, {s.start for s in report.all_sections()})
+        from rich.cells import cell_len
+
+        for start, end in lines:
+            if start < 0:
+                continue
+            text = report.body[start:end]
+            assert cell_len(text) <= width
+            if start > 0 and report.body[start - 1] != "\n":
+                assert text[:1] not in NO_START, (seed.name, width, text)
+            assert text[-1:] not in NO_END, (seed.name, width, text)
+            for f_start, f_end in figures:
+                assert not (f_start < start < f_end), (seed.name, width, report.body[f_start:f_end])
+
+
+async def test_open_report_outline_and_figure_jump(tmp_path: Path) -> None:
+    folder = _seeded(tmp_path)
+    app = ReaderApp(folder)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _settle(pilot)
+        tree = app.query_one(PlaceTree)
+        num = _num(folder, "怀化")
+        tree.reveal(num)
+        await _settle(pilot)
+        leaf = next(n for n in _walk(tree.root) if isinstance(n.data, Leaf) and n.data.num == num)
+        tree.focus()
+        tree.move_cursor(leaf)
+        await pilot.press("enter")
+        await _settle(pilot)
+        view = app.query_one(ReportView)
+        assert view.report is not None and view.report.place.name == "怀化市"
+        assert "怀化市教育局2019年工作总结" in str(app.query_one("#report-header").render())
+        outline = app.query_one(OutlineTree)
+        outline.focus()
+        target = next(
+            n for n in _walk(outline.root) if n.data is not None and n.data.title == "教育扶贫扎实推进"
+        )
+        outline.move_cursor(target)
+        await pilot.press("enter")
+        await _settle(pilot)
+        assert view.report.body[view.top_offset() :].startswith("(六)教育扶贫扎实推进")
+        await pilot.press("f")
+        await _settle(pilot)
+        table = app.query_one(FiguresTable)
+        assert table.has_focus and table.row_count > 50
+        await pilot.press("down", "enter")
+        await _settle(pilot)
+        start, end = view.hits[0]
+        assert view.report.body[start:end] in {r[7] for r in table.figure_rows}
+
+
+async def test_find_in_report_counts_and_cycles(tmp_path: Path) -> None:
+    folder = _seeded(tmp_path)
+    app = ReaderApp(folder, open_num=_num(folder, "天门"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot)
+        await pilot.press("slash")
+        await pilot.press(*"教师")
+        await pilot.press("enter")
+        await _settle(pilot)
+        view = app.query_one(ReportView)
+        expected = view.report.body.count("教师")
+        assert len(view.hits) == expected > 3
+        status = str(app.query_one("#status").render())
+        assert status.endswith(f"/{expected}")
+        first = view.current_hit
+        await pilot.press("n")
+        assert view.current_hit == (first + 1) % expected
+        await pilot.press("N", "N")
+        assert view.current_hit == (first - 1) % expected
+
+
+async def test_library_search_opens_report_at_hit(tmp_path: Path) -> None:
+    folder = _seeded(tmp_path)
+    app = ReaderApp(folder)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _settle(pilot)
+        await pilot.press("s")
+        await _settle(pilot)
+        await pilot.press(*"新增学位")
+        await pilot.press("enter")
+        await _settle(pilot)
+        await pilot.press("enter")
+        await _settle(pilot)
+        view = app.query_one(ReportView)
+        assert view.report is not None and view.report.place.name == "怀化市"
+        start, end = view.hits[view.current_hit]
+        assert view.report.body[start:end] == "新增学位"
+
+
+async def test_theme_switch_persists_and_builtin_theme_works(tmp_path: Path) -> None:
+    folder = _seeded(tmp_path)
+    app = ReaderApp(folder, open_num=_num(folder, "怀化"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot)
+        assert {"eduread-dark", "eduread-light", "eduread-contrast"} <= set(app.available_themes)
+        app.theme = "textual-light"  # a built-in theme defines none of our variables
+        await _settle(pilot)
+        assert app.query_one(ReportView).render_line(0) is not None
+        app.theme = "eduread-light"
+        await _settle(pilot)
+    app2 = ReaderApp(folder)
+    async with app2.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot)
+        assert app2.theme == "eduread-light"
+
+
+async def test_bookmark_and_position_survive_restart(tmp_path: Path) -> None:
+    folder = _seeded(tmp_path)
+    num = _num(folder, "长沙")
+    app = ReaderApp(folder, open_num=num)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot)
+        await pilot.press(
+            "ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d", "space", "space", "space", "j"
+        )
+        await _settle(pilot)
+        await pilot.press("m")
+        await _settle(pilot)
+        position = app.query_one(ReportView).top_offset()
+        assert position > 1000
+        await pilot.press("q")
+    app2 = ReaderApp(folder)
+    async with app2.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot)
+        view = app2.query_one(ReportView)
+        assert app2.current_num == num
+        assert abs(view.line_of(view.top_offset()) - view.line_of(position)) <= 1
+        await pilot.press("g")
+        await pilot.press("B")
+        await _settle(pilot)
+        await pilot.press("enter")
+        await _settle(pilot)
+        assert abs(view.line_of(view.top_offset()) - view.line_of(position)) <= 1
+
+
+async def test_markup_like_text_and_narrow_terminal(tmp_path: Path) -> None:
+    folder = _seeded(tmp_path)
+    lib = Library(folder)
+    text = (
+        (SEEDS / "004_b2038b0e5d3d19c3.txt")
+        .read_text(encoding="utf-8")
+        .replace("一是坚持党建领航", "一是坚持[bold]党建[/bold]领航")
+    )
+    from eduread.library.importer import read_report
+
+    path = tmp_path / "markup.txt"
+    path.write_text(text, encoding="utf-8")
+    report, original = read_report(path)
+    num = lib.add_batch([(report, original, str(path))])[0]
+    lib.close()
+    app = ReaderApp(folder, open_num=num)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await _settle(pilot)
+        view = app.query_one(ReportView)
+        view.scroll_to_offset(view.report.body.index("[bold]"))
+        await _settle(pilot)
+        screen = "\n".join(str(view.render_line(y).text) for y in range(view.size.height))
+        assert "[bold]党建[/bold]" in screen.replace("\n", "")
+
+
+async def test_broken_stored_parse_shows_message(tmp_path: Path) -> None:
+    folder = _seeded(tmp_path)
+    num = _num(folder, "天门")
+    lib = Library(folder)
+    with lib.transaction() as conn:
+        conn.execute("UPDATE parses SET data = '{broken' WHERE num = ?", (num,))
+    lib.close()
+    app = ReaderApp(folder, open_num=num)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot)
+        view = app.query_one(ReportView)
+        assert view.report is None and "cannot be shown" in view.message_text
+
+
+async def test_help_lists_bindings(tmp_path: Path) -> None:
+    app = ReaderApp(_seeded(tmp_path))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await _settle(pilot)
+        await pilot.press("question_mark")
+        await _settle(pilot)
+        from eduread.tui.help_screen import HelpScreen
+
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+def _walk(node):
+    for child in node.children:
+        yield child
+        yield from _walk(child)
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")
+def test_end_to_end_in_tmux(tmp_path: Path) -> None:
+    session = f"eduread-test-{tmp_path.name}"
+    home = tmp_path / "home"
+    cmd = f"EDUREAD_HOME={home} {sys.executable} -m eduread {SEEDS / '000_74b69ab3a17d35dc.txt'}"
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30", cmd], check=True)
+    try:
+
+        def screen() -> str:
+            return subprocess.run(
+                ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True
+            ).stdout
+
+        def wait_for(text: str) -> str:
+            deadline = time.time() + 20
+            while time.time() < deadline:
+                shown = screen()
+                if text in shown:
+                    return shown
+                time.sleep(0.2)
+            raise AssertionError(f"{text!r} never appeared:\n{screen()}")
+
+        wait_for("怀化市教育局2019年工作总结")
+
+        def keys(*names: str) -> None:
+            for name in names:
+                subprocess.run(["tmux", "send-keys", "-t", session, name], check=True)
+                time.sleep(0.4)
+
+        keys("/", "大班额", "Enter")
+        wait_for("1/8")
+        keys("s", "教师队伍", "Enter")
+        wait_for("12 occurrences in 4 reports")
+        keys("Escape", "q")
+        deadline = time.time() + 10
+        while (
+            time.time() < deadline
+            and subprocess.run(["tmux", "has-session", "-t", session], capture_output=True).returncode == 0
+        ):
+            time.sleep(0.2)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
