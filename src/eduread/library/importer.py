@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from eduread.errors import ReportError
-from eduread.parse.report import REPORT_SUFFIXES, parse_text
-from eduread.text.decode import DecodeError, decode_bytes
+from eduread.parse.report import REPORT_SUFFIXES, parse_text, read_text
 
 BATCH = 200
 
@@ -58,19 +57,10 @@ def expand(paths: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
 
 def read_report(path: Path):  # -> tuple[Report, str]
     """Parse one file for import, returning the report and the decoded original text."""
-    name = str(path)
     if not path.name.lower().endswith(REPORT_SUFFIXES):
-        raise ReportError(name, "not a .txt, .text, .html or .htm file")
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise ReportError(name, f"cannot read ({err.strerror or err})") from None
-    html = path.suffix.lower() in (".html", ".htm") or None
-    try:
-        original = decode_bytes(data, html=html)
-    except DecodeError as err:
-        raise ReportError(name, str(err)) from None
-    return parse_text(original, source_name=name), original
+        raise ReportError(str(path), "not a .txt, .text, .html or .htm file")
+    original = read_text(path)
+    return parse_text(original, source_name=str(path)), original
 
 
 def import_paths(

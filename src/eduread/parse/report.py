@@ -97,8 +97,8 @@ def parse_bytes(data: bytes, source_name: str, *, html: bool | None = None) -> R
     return parse_text(raw, source_name=source_name)
 
 
-def parse_file(path: Path) -> Report:
-    """Parse one report file; missing, unreadable or non-report files raise ReportError."""
+def read_text(path: Path) -> str:
+    """A report file's decoded text; missing, unreadable or undecodable files raise ReportError."""
     name = str(path)
     if not path.exists():
         raise ReportError(name, "no such file")
@@ -109,4 +109,12 @@ def parse_file(path: Path) -> Report:
     except OSError as err:
         raise ReportError(name, f"cannot read ({err.strerror or err})") from None
     html = path.suffix.lower() in (".html", ".htm") or None
-    return parse_bytes(data, name, html=html)
+    try:
+        return decode_bytes(data, html=html)
+    except DecodeError as err:
+        raise ReportError(name, str(err)) from None
+
+
+def parse_file(path: Path) -> Report:
+    """Parse one report file; missing, unreadable or non-report files raise ReportError."""
+    return parse_text(read_text(path), source_name=str(path))
