@@ -414,7 +414,6 @@ class ReaderApp(App[None]):
     # ---- help, status, quit --------------------------------------------------------------------
 
     def action_help(self) -> None:
-        focused = self.focused
         groups = [("Reader", list(self.BINDINGS))]
         groups.append(("Report body", list(ReportView.BINDINGS)))
         groups.append(("Figures table", list(FiguresTable.BINDINGS)))
@@ -427,14 +426,10 @@ class ReaderApp(App[None]):
                 ],
             )
         )
-        del focused
         self.push_screen(HelpScreen(groups))
 
     def _set_status(self, text: str) -> None:
         self.query_one("#status", Static).update(Text(text))
-
-    def on_report_view_moved(self, message: ReportView.Moved) -> None:
-        pass
 
     async def action_quit(self) -> None:
         self._save_position()
