@@ -6,7 +6,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from eduread.library import grams, schema
@@ -57,6 +57,16 @@ def _entry(row: tuple) -> Entry:
     return Entry(
         row[0], row[1], row[2], row[3], json.loads(row[4]), row[5], json.loads(row[6]), row[7], row[8]
     )
+
+
+def _cache_row(report) -> tuple[str, str, str]:  # report: Report
+    """(body, parse JSON without the body, flat outline JSON): what the library keeps of a parse."""
+    data = report.to_dict()
+    body = data.pop("body")
+    data["meta"] = report.meta
+    data["parser_version"] = report.parser_version
+    outline = json.dumps(_flat_outline(data["sections"]), ensure_ascii=False)
+    return body, json.dumps(data, ensure_ascii=False), outline
 
 
 def _flat_outline(sections: list[dict], out: list | None = None) -> list:
@@ -120,8 +130,7 @@ class Library:
         with self.transaction() as conn:
             for report, original, source in items:
                 assert isinstance(report, Report)
-                data = report.to_dict()
-                body = data.pop("body")
+                body, data_json, outline_json = _cache_row(report)
                 cur = conn.execute(
                     "INSERT INTO reports(id, title, place_name, place_path, place_code, issuer, parts, published,"
                     " signed, source_path, body_len) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
@@ -132,7 +141,7 @@ class Library:
                         json.dumps(report.place.path, ensure_ascii=False),
                         report.place.code,
                         report.issuer,
-                        json.dumps(data["parts"], ensure_ascii=False),
+                        json.dumps([asdict(p) for p in report.parts], ensure_ascii=False),
                         report.published,
                         report.signed,
                         source,
@@ -146,16 +155,9 @@ class Library:
                     [(num, p.kind, p.year, p.label) for p in report.parts],
                 )
                 conn.execute("INSERT INTO texts(num, original, body) VALUES (?,?,?)", (num, original, body))
-                data["meta"] = report.meta
-                data["parser_version"] = report.parser_version
                 conn.execute(
                     "INSERT INTO parses(num, parser_version, data, outline) VALUES (?,?,?,?)",
-                    (
-                        num,
-                        report.parser_version,
-                        json.dumps(data, ensure_ascii=False),
-                        json.dumps(_flat_outline(data["sections"]), ensure_ascii=False),
-                    ),
+                    (num, report.parser_version, data_json, outline_json),
                 )
                 conn.execute("INSERT INTO fts(rowid, body) VALUES (?, ?)", (num, body))
                 gram_docs.append((num, grams.gram_counts(body)))
@@ -167,11 +169,11 @@ class Library:
         removed, missing = [], []
         with self.transaction() as conn:
             for rid in report_ids:
-                rows = conn.execute("SELECT num, id FROM reports WHERE id LIKE ? || '%'", (rid,)).fetchall()
-                if len(rows) != 1:
+                entry = self.entry(rid)
+                if entry is None:
                     missing.append(rid)
                     continue
-                num, full = rows[0]
+                num, full = entry.num, entry.id
                 body = conn.execute("SELECT body FROM texts WHERE num = ?", (num,)).fetchone()[0]
                 conn.execute("INSERT INTO fts(fts, rowid, body) VALUES ('delete', ?, ?)", (num, body))
                 conn.execute("INSERT OR IGNORE INTO removed(num) VALUES (?)", (num,))
@@ -179,7 +181,7 @@ class Library:
                 removed.append(full)
         return removed, missing
 
-    def reindex(self, progress: object | None = None) -> int:
+    def reindex(self) -> int:
         """Rebuild the search index (trigram and short-gram) from the stored texts."""
         with self.transaction() as conn:
             conn.execute("INSERT INTO fts(fts) VALUES ('rebuild')")
@@ -189,8 +191,6 @@ class Library:
             for start in range(0, len(rows), 500):
                 chunk = rows[start : start + 500]
                 grams.write_segment(conn, ((num, grams.gram_counts(body)) for num, body in chunk))
-                if callable(progress):
-                    progress(len(chunk))
             grams.merge(conn, set())
         return len(rows)
 
@@ -200,15 +200,6 @@ class Library:
             with self.transaction() as conn:
                 dead = {r[0] for r in conn.execute("SELECT num FROM removed")}
                 grams.merge(conn, dead)
-
-    def check_index(self) -> None:
-        """Raise LibraryError naming `eduread reindex` if the search index is damaged."""
-        try:
-            self.conn.execute("INSERT INTO fts(fts, rank) VALUES ('integrity-check', 1)")
-        except sqlite3.DatabaseError as err:
-            raise LibraryError(
-                f"{self.path}: the search index is damaged ({err}); run `eduread reindex`"
-            ) from None
 
     # ---- reading -------------------------------------------------------------------------------
 
@@ -297,30 +288,13 @@ class Library:
 
         original = self.conn.execute("SELECT original FROM texts WHERE num = ?", (num,)).fetchone()[0]
         report = parse_text(original, strict=False)
-        data = report.to_dict()
-        data.pop("body")
-        data["meta"] = report.meta
-        data["parser_version"] = report.parser_version
+        _body, data_json, outline_json = _cache_row(report)
         with self.transaction() as conn:
             conn.execute(
                 "UPDATE parses SET parser_version = ?, data = ?, outline = ? WHERE num = ?",
-                (
-                    report.parser_version,
-                    json.dumps(data, ensure_ascii=False),
-                    json.dumps(_flat_outline(data["sections"]), ensure_ascii=False),
-                    num,
-                ),
+                (report.parser_version, data_json, outline_json, num),
             )
         return report
-
-    def stale_parses(self) -> list[int]:
-        """Reports whose cached parse came from an older parser."""
-        from eduread.parse.model import PARSER_VERSION
-
-        return [
-            r[0]
-            for r in self.conn.execute("SELECT num FROM parses WHERE parser_version != ?", (PARSER_VERSION,))
-        ]
 
     # ---- reading state -------------------------------------------------------------------------
 
