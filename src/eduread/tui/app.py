@@ -78,7 +78,6 @@ class ReaderApp(App[None]):
         self.entries: list = []
         self.current_num: int | None = None
         self.pending_open = open_num
-        self.hits: list[tuple[int, int]] = []
         self._searcher = None
         self._theme_errors: list[str] = []
         self._panel_forced: bool | None = None
@@ -190,12 +189,8 @@ class ReaderApp(App[None]):
         start = self.library.position(num) if offset is None else offset
         view.show(report, start)
         panel.show(report)
-        self.hits = []
         if highlight:
-            self.hits = [highlight]
-            view.hits = self.hits
-            view.current_hit = 0
-            view.scroll_to_offset(highlight[0], center=True)
+            view.mark([highlight])
         self._set_status(
             f"{report.place.name} · {len(report.all_sections())} sections · "
             f"{sum(1 for f in report.figures if f.highlighted)} figures"
@@ -213,10 +208,7 @@ class ReaderApp(App[None]):
     def on_jump_to(self, message: JumpTo) -> None:
         view = self.query_one(ReportView)
         if message.end is not None:
-            self.hits = [(message.offset, message.end)]
-            view.hits = self.hits
-            view.current_hit = 0
-            view.scroll_to_offset(message.offset, center=True)
+            view.mark([(message.offset, message.end)])
         else:
             view.scroll_to_offset(message.offset)
         view.focus()
@@ -283,36 +275,31 @@ class ReaderApp(App[None]):
         term = fold_width(event.value.strip())
         if not term or view.report is None:
             return
-        self.hits = [(p, p + len(term)) for p in occurrences(view.report.body, term)]
-        view.hits = self.hits
+        spans = [(p, p + len(term)) for p in occurrences(view.report.body, term)]
         event.input.display = False
         view.focus()
-        if not self.hits:
-            view.current_hit = -1
+        if not spans:
+            view.mark([])
             self._set_status(f"“{term}” not found")
             return
         top = view.top_offset()
-        first = next((i for i, (s, _) in enumerate(self.hits) if s >= top), 0)
-        self._go_hit(first)
-
-    def _go_hit(self, index: int) -> None:
-        view = self.query_one(ReportView)
-        view.current_hit = index
-        view.scroll_to_offset(self.hits[index][0], center=True)
-        self._set_status(f"{index + 1}/{len(self.hits)}")
+        first = next((i for i, (s, _) in enumerate(spans) if s >= top), 0)
+        view.mark(spans, first)
+        self._set_status(f"{first + 1}/{len(spans)}")
 
     def action_next_hit(self, step: int) -> None:
-        if self.hits:
-            self._go_hit((self.query_one(ReportView).current_hit + step) % len(self.hits))
+        view = self.query_one(ReportView)
+        if view.hits:
+            index = (view.current_hit + step) % len(view.hits)
+            view.mark(view.hits, index)
+            self._set_status(f"{index + 1}/{len(view.hits)}")
 
     def action_clear_find(self) -> None:
         find = self.query_one("#find", Input)
         if find.display:
             find.display = False
         view = self.query_one(ReportView)
-        self.hits = []
-        view.hits = []
-        view.current_hit = -1
+        view.mark([])
         view.focus()
 
     # ---- library search ------------------------------------------------------------------------

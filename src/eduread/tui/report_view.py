@@ -10,7 +10,6 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -57,13 +56,6 @@ class ReportView(ScrollView, can_focus=True):
     hits: reactive[list[tuple[int, int]]] = reactive(list, always_update=True)
     current_hit: reactive[int] = reactive(-1)
 
-    class Moved(Message):
-        """The top line now shows a different body offset."""
-
-        def __init__(self, offset: int) -> None:
-            super().__init__()
-            self.offset = offset
-
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.report: Report | None = None
@@ -84,7 +76,7 @@ class ReportView(ScrollView, can_focus=True):
         self.message_text = message
         self.hits = []
         self.current_hit = -1
-        self._wrapped_width = -1
+        self._build_spans()
         self._rewrap()
         self._pending_offset = offset
         self.scroll_to_offset(offset, animate=False)
@@ -95,18 +87,19 @@ class ReportView(ScrollView, can_focus=True):
             self.scroll_to_offset(self._pending_offset, animate=False)
             self._pending_offset = None
 
+    def _content_width(self) -> int:
+        return max(10, self.scrollable_content_region.width or self.size.width or 80)
+
     def _rewrap(self) -> None:
-        width = max(10, self.scrollable_content_region.width or self.size.width or 80)
+        width = self._content_width()
         self._cache.clear()
         if self.report is None:
             self._lines = []
-            self._spans = []
         else:
             report = self.report
             unbreakable = [(f.start, f.end) for f in report.figures]
             breaks = {s.start for s in report.all_sections()}
             self._lines = wrap_body(report.body, width, unbreakable, breaks)
-            self._build_spans()
         self._line_starts = [
             a if a >= 0 else (self._lines[i - 1][1] if i else 0) for i, (a, _) in enumerate(self._lines)
         ]
@@ -115,12 +108,14 @@ class ReportView(ScrollView, can_focus=True):
         self.refresh()
 
     def _build_spans(self) -> None:
-        assert self.report is not None
+        """Heading and figure styles of the report; they do not depend on the width."""
         spans: list[_Span] = []
-        for section in self.report.all_sections():
+        sections = self.report.all_sections() if self.report else []
+        figures = self.report.figures if self.report else []
+        for section in sections:
             level = min(section.level, 3)
             spans.append(_Span(section.start, section.title_end, f"heading-{level}"))
-        for figure in self.report.figures:
+        for figure in figures:
             if figure.highlighted:
                 spans.append(_Span(figure.start, figure.end, FIGURE_VARS.get(figure.kind, "figure-count")))
         spans.sort(key=lambda s: s.start)
@@ -128,9 +123,18 @@ class ReportView(ScrollView, can_focus=True):
         self._span_starts = [s.start for s in spans]
 
     def on_resize(self) -> None:
+        if self._content_width() == self._wrapped_width:
+            return
         top = self._pending_offset if self._pending_offset is not None else self.top_offset()
         self._rewrap()
         self.scroll_to_offset(top, animate=False)
+
+    def mark(self, spans: list[tuple[int, int]], current: int = 0) -> None:
+        """Highlight spans (search matches or a chosen figure) and centre the current one."""
+        self.hits = spans
+        self.current_hit = current if spans else -1
+        if spans:
+            self.scroll_to_offset(spans[current][0], center=True)
 
     def watch_hits(self) -> None:
         self._cache.clear()
@@ -167,10 +171,6 @@ class ReportView(ScrollView, can_focus=True):
             self._pending_offset = offset
             self.call_after_refresh(self._apply_pending)
         self.scroll_to(y=y, animate=animate, immediate=True)
-
-    def watch_scroll_y(self, old: float, new: float) -> None:
-        super().watch_scroll_y(old, new)
-        self.post_message(self.Moved(self.top_offset()))
 
     def action_half_page(self, direction: int) -> None:
         self.scroll_to(y=self.scroll_offset.y + direction * max(1, self.size.height // 2), animate=False)
