@@ -242,13 +242,16 @@ def test_list_does_not_load_jieba(tmp_path: Path) -> None:
 
 def test_keywords_are_stored_and_genre_weighted(library: Library, tmp_path: Path) -> None:
     from eduread.library.keywords import compute_keywords, top_keywords
+    from eduread.text import segment
 
+    segment._jieba.cache_clear()  # an earlier test may have loaded jieba under other XDG dirs
     compute_keywords(library, [e.num for e in library.entries()])
     huaihua = library.entries(place="怀化")[0]
     words = [w for w, _ in top_keywords(library, huaihua.num)]
     assert "芙蓉" in "".join(words) or "大班额" in words
     assert "教育" not in words[:3]
-    assert (Path(__import__("os").environ["XDG_CACHE_HOME"]) / "eduread").exists()
+    cache = Path(__import__("os").environ["XDG_CACHE_HOME"]) / "eduread"
+    assert cache.exists() and segment._jieba().dt.tmp_dir == str(cache)
 
 
 def test_library_error_is_one_line(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-COMMANDS = ("parse", "import", "list", "search", "remove", "reindex")
+COMMANDS = ("parse", "import", "list", "search", "compare", "remove", "reindex")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,6 +41,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int)
     p.add_argument("--kind", choices=["summary", "plan"])
 
+    p = sub.add_parser(
+        "compare",
+        help="two reports side by side, aligned by topic",
+        description="A and B are ids, files or 'place year [计划|总结]': eduread compare 怀化 2019 崇川 2019",
+    )
+    p.add_argument("sides", nargs="+", metavar="A B")
+    form = p.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true")
+    form.add_argument("--markdown", action="store_true")
+
     p = sub.add_parser("remove", help="remove reports from the library by id")
     p.add_argument("ids", nargs="+", metavar="ID")
 
@@ -70,6 +80,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from eduread.commands.parse_cmd import run_parse
 
             return run_parse(args.files, as_json=args.json)
+        if args.command == "compare":
+            from eduread.commands.compare_cmd import run_compare
+
+            return run_compare(args.library, args.sides, as_json=args.json, markdown=args.markdown)
         from eduread.commands import library_cmds
 
         return library_cmds.run(args)

@@ -1,0 +1,1 @@
+"""Analysis over parsed reports: topics, alignment for comparison, figure matching."""

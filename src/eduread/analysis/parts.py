@@ -1,0 +1,48 @@
+"""Which top-level sections belong to a report part, so "怀化 2019" can mean just its 2019 summary."""
+
+from __future__ import annotations
+
+from eduread.parse.model import Part, Report, Section
+
+KIND_WORDS = {
+    "summary": ("总结", "开展", "完成", "回顾", "成效", "主要工作"),
+    "plan": ("计划", "要点", "思路", "谋划", "打算", "安排", "任务"),
+}
+
+
+def part_sections(report: Report, part: Part | None) -> list[Section]:
+    """The top-level sections of one part; the whole outline when the report has one part."""
+    if part is None or len(report.parts) <= 1:
+        return report.sections
+    year = str(part.year)
+    words = (part.label, *KIND_WORDS.get(part.kind, ()))
+    by_year = [s for s in report.sections if year in s.title]
+    exact = [s for s in by_year if any(w and w in s.title for w in words)]
+    return exact or by_year or report.sections
+
+
+def find_part(report: Report, year: int | None, kind: str | None) -> Part | None:
+    """The part of a report for a year and/or kind (None: no such part, or none was asked for)."""
+    if year is None and kind is None:
+        return None
+    for part in report.parts:
+        if (year is None or part.year == year) and (kind is None or part.kind == kind):
+            return part
+    return None
+
+
+def same_place(a: Report, b: Report) -> bool:
+    """Whether two reports come from one place (by division code, else by path or name)."""
+    if a.place.code and b.place.code:
+        return a.place.code == b.place.code
+    if a.place.path and b.place.path:
+        return a.place.path == b.place.path
+    return bool(a.place.name) and a.place.name == b.place.name
+
+
+def describe(report: Report, part: Part | None) -> str:
+    """A short name for one side of a comparison: place, and the part's year and word."""
+    place = report.place.name or report.issuer or report.title[:12]
+    if part is not None:
+        return f"{place} {part.year} {part.label}"
+    return f"{place} " + " · ".join(f"{p.year} {p.label}" for p in report.parts)

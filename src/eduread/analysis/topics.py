@@ -1,0 +1,144 @@
+"""Topics of a report's sections, so sections can be aligned across cities whose headings differ."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from eduread.parse.model import Report, Section
+
+TITLE_WEIGHT = 3.0
+COHERENT_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One topic of the taxonomy: a stable id, its Chinese name and weighted keywords."""
+
+    id: str
+    name: str
+    keywords: tuple[tuple[str, float], ...]
+
+
+@dataclass
+class SectionTopics:
+    """What one section is about: its main topic, or none when it gathers several (a catch-all)."""
+
+    primary: str | None
+    scores: dict[str, float]
+    mixed: bool = False
+
+    def top(self, n: int = 3, share: float = 0.5) -> list[str]:
+        """The section's strongest topics: those within `share` of the best score."""
+        if not self.scores:
+            return []
+        best = max(self.scores.values())
+        ranked = sorted(self.scores, key=lambda t: -self.scores[t])
+        return [t for t in ranked if self.scores[t] >= best * share][:n]
+
+
+@lru_cache(maxsize=1)
+def taxonomy() -> tuple[Topic, ...]:
+    """The bundled topic list (analysis/data/topics.json), loaded once."""
+    raw = resources.files("eduread.analysis").joinpath("data/topics.json").read_text(encoding="utf-8")
+    data = json.loads(raw)
+    return tuple(
+        Topic(t["id"], t["name"], tuple((k, float(w)) for k, w in t["keywords"].items()))
+        for t in data["topics"]
+    )
+
+
+def topic_names() -> dict[str, str]:
+    """Topic id → Chinese name."""
+    return {t.id: t.name for t in taxonomy()}
+
+
+def score_text(text: str) -> dict[str, float]:
+    """Weighted keyword hits of each topic in a stretch of text (topics with no hit left out)."""
+    scores: dict[str, float] = {}
+    for topic in taxonomy():
+        total = 0.0
+        for word, weight in topic.keywords:
+            n = text.count(word)
+            if n:
+                total += weight * n
+        if total:
+            scores[topic.id] = total
+    return scores
+
+
+def _normalised(scores: dict[str, float]) -> dict[str, float]:
+    total = sum(scores.values())
+    return {k: v / total for k, v in scores.items()} if total else {}
+
+
+def _combine(title: dict[str, float], body: dict[str, float]) -> dict[str, float]:
+    """The heading weighs TITLE_WEIGHT times the body; each is first made a distribution."""
+    out: dict[str, float] = {}
+    for topic, value in _normalised(title).items():
+        out[topic] = out.get(topic, 0.0) + TITLE_WEIGHT * value
+    for topic, value in _normalised(body).items():
+        out[topic] = out.get(topic, 0.0) + value
+    return out
+
+
+def _argmax(scores: dict[str, float]) -> str | None:
+    return max(scores, key=lambda t: scores[t]) if scores else None
+
+
+def classify(report: Report) -> dict[int, SectionTopics]:
+    """Topics of every section, keyed by the section's start offset (unique within a report)."""
+    out: dict[int, SectionTopics] = {}
+
+    def visit(section: Section) -> SectionTopics:
+        title = score_text(section.title)
+        body = score_text(report.body[section.title_end : section.end])
+        scores = _combine(title, body)
+        primary = _argmax(scores)
+        if section.children:
+            kids = [visit(child).primary for child in section.children]
+            counts = Counter(k for k in kids if k is not None)
+            majority, votes = counts.most_common(1)[0] if counts else (None, 0)
+            voters = sum(counts.values())  # children with no topic of their own abstain
+            if title and majority in scores and votes > COHERENT_SHARE * voters:
+                # Most children share a topic the section itself speaks of: that is its topic.
+                primary = majority
+            elif not title or (voters and counts[primary] < COHERENT_SHARE * voters):
+                # A heading with no topic of its own ("2019年工作总结"), or one whose children
+                # mostly go elsewhere, is a catch-all: it is split by its children.
+                result = SectionTopics(None, scores, mixed=True)
+                out[section.start] = result
+                return result
+        result = SectionTopics(primary, scores)
+        out[section.start] = result
+        return result
+
+    for section in report.sections:
+        visit(section)
+    return out
+
+
+def units(
+    sections: list[Section], topics: dict[int, SectionTopics], inherited: str | None = None
+) -> list[tuple[Section, str | None]]:
+    """The sections to align, each with its topic: a section stays whole unless a child goes to
+    another topic; a child with no topic of its own takes its parent's."""
+    out: list[tuple[Section, str | None]] = []
+    for section in sections:
+        own = topics[section.start]
+        topic = own.primary if own.primary is not None or own.mixed else inherited
+        if section.children and (
+            topic is None or any(_elsewhere(topics[c.start], topic) for c in section.children)
+        ):
+            out.extend(units(section.children, topics, topic))
+        else:
+            out.append((section, topic))
+    return out
+
+
+def _elsewhere(child: SectionTopics, topic: str) -> bool:
+    """A child leaves its parent's topic when it has another one; a child with none stays."""
+    return child.mixed or (child.primary is not None and child.primary != topic)
