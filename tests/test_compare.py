@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS
+from conftest import SEEDS, huaihua_next_year
 from eduread.analysis.compare import Comparison, compare, heading
 from eduread.analysis.figure_match import label_similarity
 from eduread.analysis.parts import find_part, part_sections
@@ -28,16 +28,6 @@ CHONGCHUAN = "004_b2038b0e5d3d19c3.txt"
 @pytest.fixture(scope="module")
 def seeds() -> dict[str, Report]:
     return {name: parse_file(SEEDS / name) for name in (HUAIHUA, YUYAO, CHANGSHA, TIANMEN, CHONGCHUAN)}
-
-
-def huaihua_next_year() -> str:
-    """怀化's following report, derived from the seed: 2020 summary and 2021 plan, one result changed."""
-    text = (SEEDS / HUAIHUA).read_text(encoding="utf-8")
-    text = text.replace("2019年工作总结与2020年工作计划", "2020年工作总结与2021年工作计划", 1)
-    text = text.replace("一、2019年工作总结", "一、2020年工作总结", 1)
-    text = text.replace("二、2020年工作计划", "二、2021年工作计划", 1)
-    text = text.replace("发布时间:2020-09-02", "发布时间:2021-03-02", 1)
-    return text.replace("新增学位4.07万个", "新增学位3.12万个", 1)
 
 
 def find(report: Report, title: str) -> Section:

@@ -271,6 +271,12 @@ def test_end_to_end_in_tmux(tmp_path: Path) -> None:
         wait_for("1/8")
         keys("s", "教师队伍", "Enter")
         wait_for("12 occurrences in 4 reports")
+        keys("Escape", "Escape", "c", "c")
+        shown = wait_for("怀化市 2019 工作总结  ⇄  怀化市 2020 工作计划")
+        assert "1/9 党建与政治建设" in shown
+        keys("n", "n")
+        shown = wait_for("3/9 学校建设与学位供给")
+        assert "4.07万个" in shown and "2.86万个以上" in shown and "-1.21万个" in shown
         keys("Escape", "q")
         deadline = time.time() + 10
         while (

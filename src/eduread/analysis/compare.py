@@ -86,6 +86,18 @@ class Comparison:
         rows = [Row(r.topic, r.name, r.right, r.left, [_swap_pair(p) for p in r.figures]) for r in self.rows]
         return Comparison(self.right, self.left, rows, self.plan_vs_outcome)
 
+    def column_names(self) -> tuple[str, str]:
+        """Headings for the two figure columns: target and result when a plan meets its outcome,
+        the parts' years when one place is compared with itself, else the two places."""
+        if self.plan_vs_outcome:
+            left_plan = (self.left.part or self.left.report.parts[0]).kind == "plan"
+            return ("target", "result") if left_plan else ("result", "target")
+        if same_place(self.left.report, self.right.report):
+            names = tuple(_short(side) for side in (self.left, self.right))
+        else:
+            names = (self.left.report.place.name, self.right.report.place.name)
+        return (names[0], names[1]) if names[0] != names[1] else ("left", "right")
+
     def to_dict(self) -> dict:
         """The shape `eduread compare --json` prints."""
         return {
@@ -94,6 +106,11 @@ class Comparison:
             "plan_vs_outcome": self.plan_vs_outcome,
             "rows": [r.to_dict() for r in self.rows],
         }
+
+
+def _short(side: Side) -> str:
+    parts = [side.part] if side.part else side.report.parts
+    return "/".join(f"{p.year}{p.label}" for p in parts)
 
 
 def heading(section: Section) -> str:

@@ -38,14 +38,6 @@ def run_compare(library_folder: str | None, words: list[str], *, as_json: bool, 
     return 0
 
 
-def column_names(result: Comparison) -> tuple[str, str]:
-    """Figure column headings: targets and results when a plan meets its outcome."""
-    if not result.plan_vs_outcome:
-        return "left", "right"
-    left_plan = (result.left.part or result.left.report.parts[0]).kind == "plan"
-    return ("target", "result") if left_plan else ("result", "target")
-
-
 def _print_text(result: Comparison, console: Console) -> None:
     title = Text(result.left.label, style="bold")
     title.append("  ⇄  ")
@@ -55,7 +47,7 @@ def _print_text(result: Comparison, console: Console) -> None:
     console.print(title)
     paired = sum(1 for r in result.rows if r.paired)
     console.print(Text(f"{len(result.rows)} topics, {paired} on both sides", style="dim"))
-    left_name, right_name = column_names(result)
+    left_name, right_name = result.column_names()
     for row in result.rows:
         console.print()
         console.print(Text(row.name, style="bold underline" if row.paired else "bold dim"))
@@ -81,7 +73,7 @@ def _cell(text: str) -> str:
 
 def to_markdown(result: Comparison) -> str:
     """A Markdown document: one table of topic rows, then one table of paired figures."""
-    left_name, right_name = column_names(result)
+    left_name, right_name = result.column_names()
     lines = [f"# {_cell(result.left.label)} ⇄ {_cell(result.right.label)}", ""]
     if result.plan_vs_outcome:
         lines += ["*plan vs outcome*", ""]

@@ -23,16 +23,23 @@ from eduread.tui.themes import VARIABLE_DEFAULTS, discover
 NARROW = 100
 
 
+def entry_matches(entry, words: list[str]) -> bool:
+    """Whether every typed word is in a report's title, place names or years (怀化 finds 怀化市)."""
+    haystack = " ".join([entry.title, entry.place_name, *entry.place_path, *map(str, entry.years)])
+    return all(w in haystack for w in words)
+
+
 class OpenReportProvider(Provider):
     """Command palette: open a report by place and year (怀化 2019)."""
 
     async def search(self, query: str) -> Hits:
         app = self.app
         assert isinstance(app, ReaderApp)
+        if not app.over_reader(self.screen):
+            return
         words = query.split()
         for entry in app.entries:
-            haystack = " ".join([entry.title, entry.place_name, *entry.place_path, *map(str, entry.years)])
-            if all(w in haystack for w in words) or not words:
+            if entry_matches(entry, words):
                 years = "/".join(map(str, entry.years))
                 text = f"Open {entry.place_name} {years}: {entry.title}"
                 score = 1.0 if words else 0.5
@@ -48,12 +55,38 @@ class OpenReportProvider(Provider):
             yield hit
 
 
+class CompareWithProvider(Provider):
+    """Command palette: compare the open report with another (怀化 2020 → plan vs outcome)."""
+
+    async def search(self, query: str) -> Hits:
+        app = self.app
+        assert isinstance(app, ReaderApp)
+        if app.current_num is None or not app.over_reader(self.screen):
+            return
+        words = [w for w in query.split() if w.lower() not in ("compare", "with", "对比", "比较")]
+        for entry in app.entries:
+            if not entry_matches(entry, words):
+                continue
+            years = "/".join(map(str, entry.years))
+            own = " (its own parts)" if entry.num == app.current_num else ""
+            yield Hit(
+                0.9 if words else 0.4,
+                Text(f"Compare with {entry.place_name} {years}{own}: {entry.title}"),
+                lambda num=entry.num: app.open_compare(app.current_num, num),
+                help="side by side, aligned by topic",
+            )
+
+    async def discover(self) -> Hits:
+        async for hit in self.search(""):
+            yield hit
+
+
 class ReaderApp(App[None]):
     """eduread's reader."""
 
     TITLE = "eduread"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {OpenReportProvider}
+    COMMANDS = App.COMMANDS | {OpenReportProvider, CompareWithProvider}
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help"),
@@ -65,6 +98,7 @@ class ReaderApp(App[None]):
         Binding("f", "show_figures", "Figures", show=False),
         Binding("l", "toggle_tree", "Library pane", show=False),
         Binding("t", "toggle_grouping", "Group by year/place", show=False),
+        Binding("c", "compare", "Compare"),
         Binding("m", "bookmark", "Bookmark", show=False),
         Binding("B", "bookmarks", "Bookmarks", show=False),
         Binding("y", "copy_section", "Copy section", show=False),
@@ -81,6 +115,7 @@ class ReaderApp(App[None]):
         self._searcher = None
         self._theme_errors: list[str] = []
         self._panel_forced: bool | None = None
+        self.marked_num: int | None = None
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(VARIABLE_DEFAULTS)
@@ -320,6 +355,62 @@ class ReaderApp(App[None]):
 
         self.push_screen(SearchScreen(self._searcher), chosen)
 
+    # ---- comparison ----------------------------------------------------------------------------
+
+    def action_compare(self) -> None:
+        """First press marks the open report; the next, on another report, compares the two."""
+        if self.library is None or self.current_num is None:
+            self.notify("open a report first", severity="warning")
+            return
+        if self.marked_num is None:
+            self.marked_num = self.current_num
+            entry = self.library.entry(self.current_num)
+            name = f"{entry.place_name} {'/'.join(map(str, entry.years))}" if entry else "this report"
+            self._set_status(f"marked {name} for comparison: open another report and press c")
+            return
+        marked, self.marked_num = self.marked_num, None
+        self.open_compare(marked, self.current_num)
+
+    def pick_compare(self) -> None:
+        """A palette of only the reports to compare the open one with."""
+        from textual.command import CommandPalette
+
+        self.push_screen(
+            CommandPalette(providers=[CompareWithProvider], placeholder="Compare with… (a place or a year)")
+        )
+
+    def open_compare(self, left_num: int | None, right_num: int) -> None:
+        """Push the compare screen for two library reports (one report: its own parts)."""
+        if self.library is None or left_num is None:
+            return
+        from eduread.analysis.compare import compare
+        from eduread.tui.compare_screen import CompareScreen
+
+        try:
+            left = self.library.report(left_num)
+            right = self.library.report(right_num)
+        except Exception as err:  # a broken stored parse must never crash the reader
+            self.notify(f"cannot compare: {err}", severity="error", markup=False)
+            return
+        if left_num == right_num and len(left.parts) < 2:
+            self.notify("this report has one part: open another report to compare with", severity="warning")
+            return
+        result = compare(left, right)
+
+        def chosen(target: tuple[int, int] | None) -> None:
+            if target is not None:
+                num, offset = target
+                self.open_report(num, offset=offset)
+                self.query_one(PlaceTree).reveal(num)
+
+        self.push_screen(CompareScreen(result, (left_num, right_num)), chosen)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The reader's keys act on the reader only, not under the compare or search screens."""
+        if action in ("quit", "help", "command_palette") or self.over_reader(self.screen):
+            return True
+        return False
+
     # ---- bookmarks, clipboard, export ------------------------------------------------------------
 
     def action_bookmark(self) -> None:
@@ -378,12 +469,24 @@ class ReaderApp(App[None]):
             return
         self.notify(f"wrote {path}", markup=False)
 
+    def over_reader(self, screen: Screen) -> bool:
+        """Whether a screen is the reader itself, where reader commands make sense."""
+        return screen is self.screen_stack[0]
+
     def get_system_commands(self, screen: Screen):
         yield from super().get_system_commands(screen)
+        if not self.over_reader(screen):
+            return
         yield SystemCommand(
             "Export figures to CSV", "Save the open report's figures table as CSV", self.export_figures
         )
         yield SystemCommand("Search all reports", "Search the whole library", self.action_library_search)
+        if self.current_num is not None:
+            yield SystemCommand(
+                "Compare with…",
+                "Pick the second report by place or year",
+                self.pick_compare,
+            )
         yield SystemCommand(
             "Toggle year/place grouping", "Group the tree by year or by place", self.action_toggle_grouping
         )
@@ -401,6 +504,13 @@ class ReaderApp(App[None]):
     # ---- help, status, quit --------------------------------------------------------------------
 
     def action_help(self) -> None:
+        from eduread.tui.compare_screen import CompareScreen
+
+        if isinstance(self.screen, CompareScreen):
+            groups = [("Compare", list(CompareScreen.BINDINGS)), ("Report panes", list(ReportView.BINDINGS))]
+            groups.append(("Everywhere", [Binding("tab", "", "Next pane: topics, left, right, figures")]))
+            self.push_screen(HelpScreen(groups))
+            return
         groups = [("Reader", list(self.BINDINGS))]
         groups.append(("Report body", list(ReportView.BINDINGS)))
         groups.append(("Figures table", list(FiguresTable.BINDINGS)))
