@@ -132,13 +132,16 @@ class CompareScreen(Screen[tuple[int, int] | None]):
         self.call_after_refresh(self.show_row, min(self.index, max(0, len(self.result.rows) - 1)))
 
     def _header(self) -> Text:
-        text = Text(self.result.left.label, style="bold")
+        """Topic first (it changes as you step and must survive a narrow terminal), then the sides."""
+        text = Text()
+        if self.row is not None:
+            text.append(f"{self.index + 1}/{len(self.result.rows)} {self.row.name}", style="bold")
+            text.append("   ")
+        text.append(self.result.left.label)
         text.append("  ⇄  ")
-        text.append(self.result.right.label, style="bold")
+        text.append(self.result.right.label)
         if self.result.plan_vs_outcome:
             text.append("  plan vs outcome ", style="reverse")
-        if self.row is not None:
-            text.append(f"   {self.index + 1}/{len(self.result.rows)} {self.row.name}")
         text.append("   linked" if self.linked else "   unlinked", style="dim")
         return text
 
