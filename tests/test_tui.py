@@ -171,13 +171,13 @@ async def test_bookmark_and_position_survive_restart(tmp_path: Path) -> None:
         await _settle(pilot)
         view = app2.query_one(ReportView)
         assert app2.current_num == num
-        assert abs(view.line_of(view.top_offset()) - view.line_of(position)) <= 1
+        assert view.line_of(view.top_offset()) == view.line_of(position)
         await pilot.press("g")
         await pilot.press("B")
         await _settle(pilot)
         await pilot.press("enter")
         await _settle(pilot)
-        assert abs(view.line_of(view.top_offset()) - view.line_of(position)) <= 1
+        assert view.line_of(view.top_offset()) == view.line_of(position)
 
 
 async def test_markup_like_text_and_narrow_terminal(tmp_path: Path) -> None:
@@ -286,3 +286,50 @@ def test_end_to_end_in_tmux(tmp_path: Path) -> None:
             time.sleep(0.2)
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+
+def test_first_frame_loads_neither_jieba_nor_the_parser(tmp_path: Path) -> None:
+    """Start-up reads metadata and draws; the parser, jieba and the side panel come later or never."""
+    folder = _seeded(tmp_path)
+    code = f"""
+import sys
+from eduread.tui.app import ReaderApp
+
+class FirstFrame(ReaderApp):
+    CSS_PATH = {str(Path(__file__).resolve().parent.parent / "src/eduread/tui/app.tcss")!r}
+
+    async def _after_first_frame(self):
+        loaded = [m for m in ("jieba", "eduread.parse.report", "eduread.tui.side_panel", "textual.widgets._data_table") if m in sys.modules]
+        print("LOADED", loaded)
+        self.exit()
+
+FirstFrame({folder!r}).run(headless=True, size=(100, 30))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert "LOADED []" in out.stdout, out.stdout + out.stderr
+
+
+async def test_no_color_gives_grey_lines_with_figures_still_bold(tmp_path: Path, monkeypatch) -> None:
+    from textual.color import Color
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    folder = _seeded(tmp_path)
+    app = ReaderApp(folder, open_num=_num(folder, "怀化"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot)
+        assert app.no_color
+        view = app.query_one(ReportView)
+        figure = next(f for f in view.report.figures if f.text == "4.07万个")
+        view.scroll_to_offset(figure.start)
+        await _settle(pilot)
+        strip = view.render_line(0)
+        for line_filter in app._filters:
+            strip = strip.apply_filter(line_filter, Color.parse("black"))
+        segments = list(strip)
+        colours = [c for s in segments if s.style for c in (s.style.color, s.style.bgcolor) if c is not None]
+        assert colours, "the line was drawn with styles"
+        for colour in colours:
+            r, g, b = colour.get_truecolor()
+            assert r == g == b, colour  # monochrome
+        bold = "".join(s.text for s in segments if s.style and s.style.bold)
+        assert "4.07万个" in bold

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
 
 COMMANDS = ("parse", "import", "list", "search", "compare", "remove", "reindex")
 
 
 def _parser() -> argparse.ArgumentParser:
+    import argparse  # only for subcommands: opening the reader does not pay for it
+
     parser = argparse.ArgumentParser(
         prog="eduread",
         description="Read, compare and search Chinese education bureaus' work reports.",

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from eduread.library import grams, schema
+from eduread.library import schema
 from eduread.library.paths import bundled_dir, library_dir
 
 DB_NAME = "library.sqlite3"
@@ -123,6 +123,7 @@ class Library:
 
     def add_batch(self, items: Iterable[tuple[object, str, str]]) -> list[int]:
         """Store (Report, original text, source path) items atomically; returns their numbers."""
+        from eduread.library import grams
         from eduread.parse.model import Report
 
         nums: list[int] = []
@@ -183,6 +184,8 @@ class Library:
 
     def reindex(self) -> int:
         """Rebuild the search index (trigram and short-gram) from the stored texts."""
+        from eduread.library import grams
+
         with self.transaction() as conn:
             conn.execute("INSERT INTO fts(fts) VALUES ('rebuild')")
             conn.execute("DELETE FROM grams")
@@ -196,6 +199,8 @@ class Library:
 
     def compact(self) -> None:
         """Merge short-gram segments when imports have left many."""
+        from eduread.library import grams
+
         if grams.segment_count(self.conn) > 8:
             with self.transaction() as conn:
                 dead = {r[0] for r in conn.execute("SELECT num FROM removed")}
@@ -304,7 +309,9 @@ class Library:
         return row[0] if row else default
 
     def set_setting(self, key: str, value: str) -> None:
-        """Persist a user setting."""
+        """Persist a user setting (no write when it already holds that value)."""
+        if self.get_setting(key) == value:
+            return
         with self.transaction() as conn:
             conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)", (key, value))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -14,11 +15,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from eduread.library.store import Library, LibraryError
-from eduread.tui.help_screen import HelpScreen
 from eduread.tui.place_tree import Leaf, PlaceTree
 from eduread.tui.report_view import ReportView
-from eduread.tui.side_panel import FiguresTable, JumpTo, SidePanel
 from eduread.tui.themes import VARIABLE_DEFAULTS, discover
+
+if TYPE_CHECKING:
+    from eduread.tui.side_panel import FiguresTable, JumpTo, SidePanel
 
 NARROW = 100
 
@@ -115,7 +117,23 @@ class ReaderApp(App[None]):
         self._searcher = None
         self._theme_errors: list[str] = []
         self._panel_forced: bool | None = None
+        self._built = False
         self.marked_num: int | None = None
+        self._library_error = ""
+        # Themes and the saved choice are settled before the stylesheet is first parsed: choosing
+        # a theme after mounting makes Textual parse every widget's CSS a second time.
+        themes, self._theme_errors = discover()
+        for theme in themes:
+            self.register_theme(theme)
+        try:
+            self.library = Library(self.library_folder, seed=False)
+        except LibraryError as err:
+            self._library_error = str(err)
+            return
+        saved = self.library.get_setting("theme", "eduread-dark")
+        if saved in self.available_themes:
+            # The starting value, not a change: Textual applies it once as it starts.
+            self.set_reactive(ReaderApp.theme, saved)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(VARIABLE_DEFAULTS)
@@ -127,30 +145,30 @@ class ReaderApp(App[None]):
                 yield Static("", id="report-header")
                 with Horizontal(id="reading"):
                     yield ReportView(id="body")
-                    yield SidePanel(id="panel")
-                yield Input(placeholder="find in this report", id="find")
                 yield Static("", id="status")
-        yield Footer()
 
     def on_mount(self) -> None:
-        themes, self._theme_errors = discover()
-        for theme in themes:
-            self.register_theme(theme)
-        try:
-            self.library = Library(self.library_folder, seed=False)
-        except LibraryError as err:
-            self.query_one(ReportView).show(None, message=str(err))
+        self.call_after_refresh(self._after_first_frame)
+        if self.library is None:
+            self.query_one(ReportView).show(None, message=self._library_error)
             return
-        saved = self.library.get_setting("theme", "eduread-dark")
-        if saved in self.available_themes:
-            self.theme = saved
-        self.query_one("#find", Input).display = False
         self.query_one(PlaceTree).year_first = self.library.get_setting("grouping") == "year"
         self.query_one(ReportView).show(None, message="loading the library…")
-        self.call_after_refresh(self._after_first_frame)
 
-    def _after_first_frame(self) -> None:
-        assert self.library is not None
+    async def _after_first_frame(self) -> None:
+        """The outline/figures panel, the find box and the footer are built after the first frame
+        is drawn; the reader's keys wait for them."""
+        from eduread.tui.side_panel import SidePanel
+
+        await self.query_one("#reading").mount(SidePanel(id="panel"))
+        find = Input(placeholder="find in this report", id="find")
+        find.display = False
+        await self.query_one("#right").mount(find, before="#status")
+        await self.mount(Footer())
+        self._built = True
+        self._apply_layout(self.size.width)
+        if self.library is None:
+            return
         if self.library.count() == 0 and self.library.get_setting("seeded") is None:
             self._seed_library()
             return
@@ -201,7 +219,7 @@ class ReaderApp(App[None]):
         assert self.library is not None
         self._save_position()
         view = self.query_one(ReportView)
-        panel = self.query_one(SidePanel)
+        panel = self._panel()
         try:
             report = self.library.report(num)
         except Exception as err:  # a broken stored parse must never crash the reader
@@ -253,15 +271,25 @@ class ReaderApp(App[None]):
     def on_resize(self, event) -> None:
         self._apply_layout(event.size.width)
 
+    def _panel(self) -> SidePanel:
+        """The outline/figures panel (mounted after the first frame; its module loads then)."""
+        return self.query_one("#panel")  # type: ignore[return-value]
+
+    def _figures(self) -> FiguresTable:
+        """The figures table inside the panel."""
+        return self.query_one("#figures")  # type: ignore[return-value]
+
     def _apply_layout(self, width: int) -> None:
-        panel = self.query_one(SidePanel)
         tree = self.query_one(PlaceTree)
+        tree.set_class(width < 64 and self.current_num is not None and not tree.has_focus, "-hidden")
+        if not self._built:  # the first frame has no panel yet
+            return
+        panel = self._panel()
         show_panel = self._panel_forced if self._panel_forced is not None else width >= NARROW
         panel.set_class(not show_panel, "-hidden")
-        tree.set_class(width < 64 and self.current_num is not None and not tree.has_focus, "-hidden")
 
     def action_toggle_panel(self) -> None:
-        panel = self.query_one(SidePanel)
+        panel = self._panel()
         self._panel_forced = panel.has_class("-hidden")
         self._apply_layout(self.size.width)
         if self._panel_forced:
@@ -272,9 +300,9 @@ class ReaderApp(App[None]):
     def action_show_figures(self) -> None:
         self._panel_forced = True
         self._apply_layout(self.size.width)
-        panel = self.query_one(SidePanel)
+        panel = self._panel()
         panel.active = "tab-figures"
-        panel.query_one(FiguresTable).focus()
+        self._figures().focus()
 
     def action_toggle_tree(self) -> None:
         tree = self.query_one(PlaceTree)
@@ -407,9 +435,9 @@ class ReaderApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The reader's keys act on the reader only, not under the compare or search screens."""
-        if action in ("quit", "help", "command_palette") or self.over_reader(self.screen):
+        if action in ("quit", "help", "command_palette"):
             return True
-        return False
+        return self._built and self.over_reader(self.screen)
 
     # ---- bookmarks, clipboard, export ------------------------------------------------------------
 
@@ -457,7 +485,7 @@ class ReaderApp(App[None]):
         if self.current_num is None:
             self.notify("open a report first", severity="warning")
             return
-        table = self.query_one(FiguresTable)
+        table = self._figures()
         assert self.library is not None
         entry = self.library.entry(self.current_num)
         name = f"{entry.place_name if entry else 'report'}-{'-'.join(map(str, entry.years if entry else []))}-figures.csv"
@@ -505,6 +533,7 @@ class ReaderApp(App[None]):
 
     def action_help(self) -> None:
         from eduread.tui.compare_screen import CompareScreen
+        from eduread.tui.help_screen import HelpScreen
 
         if isinstance(self.screen, CompareScreen):
             groups = [("Compare", list(CompareScreen.BINDINGS)), ("Report panes", list(ReportView.BINDINGS))]
@@ -513,6 +542,8 @@ class ReaderApp(App[None]):
             return
         groups = [("Reader", list(self.BINDINGS))]
         groups.append(("Report body", list(ReportView.BINDINGS)))
+        from eduread.tui.side_panel import FiguresTable
+
         groups.append(("Figures table", list(FiguresTable.BINDINGS)))
         groups.append(
             (

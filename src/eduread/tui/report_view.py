@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.style import Style
@@ -14,8 +15,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from eduread.parse.model import Report
 from eduread.tui.wrap import wrap_body
+
+if TYPE_CHECKING:
+    from eduread.parse.model import Report
 
 FIGURE_VARS = {
     "count": "figure-count",
@@ -67,6 +70,9 @@ class ReportView(ScrollView, can_focus=True):
         self._wrapped_width = -1
         self._cache: dict[int, Strip] = {}
         self._pending_offset: int | None = None
+        # The offset last scrolled to and the line it put at the top: a re-wrap keeps that offset
+        # rather than the start of the top line, so repeated re-wraps do not drift upwards.
+        self._anchor: tuple[int, int] | None = None
 
     # ---- content -------------------------------------------------------------------------------
 
@@ -125,7 +131,10 @@ class ReportView(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         if self._content_width() == self._wrapped_width:
             return
-        top = self._pending_offset if self._pending_offset is not None else self.top_offset()
+        top = self._pending_offset
+        if top is None:
+            anchored = self._anchor is not None and int(self.scroll_offset.y) == self._anchor[1]
+            top = self._anchor[0] if anchored and self._anchor else self.top_offset()
         self._rewrap()
         self.scroll_to_offset(top, animate=False)
 
@@ -171,6 +180,7 @@ class ReportView(ScrollView, can_focus=True):
             self._pending_offset = offset
             self.call_after_refresh(self._apply_pending)
         self.scroll_to(y=y, animate=animate, immediate=True)
+        self._anchor = (offset, y)
 
     def action_half_page(self, direction: int) -> None:
         self.scroll_to(y=self.scroll_offset.y + direction * max(1, self.size.height // 2), animate=False)
@@ -199,19 +209,21 @@ class ReportView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if self.report is None:
             text = Text(self.message_text if y == 0 else "", style="italic")
-            return Strip(list(text.render(self.app.console)), text.cell_len).adjust_cell_length(width)
+            strip = Strip(list(text.render(self.app.console)), text.cell_len).apply_style(self.rich_style)
+            return strip.adjust_cell_length(width, self.rich_style)
         if index >= len(self._lines):
-            return Strip.blank(width)
+            return Strip.blank(width, self.rich_style)
         strip = self._cache.get(index)
         if strip is None:
             strip = self._render_index(index)
             self._cache[index] = strip
-        return strip.crop_extend(scroll_x, scroll_x + width, None)
+        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
     def _render_index(self, index: int) -> Strip:
         start, end = self._lines[index]
         if start < 0:
-            return Strip([Segment("")], 0)
+            # Every segment carries a style: NO_COLOR's monochrome filter cannot take one without.
+            return Strip([Segment("", self.rich_style)], 0)
         assert self.report is not None
         text = Text(self.report.body[start:end], end="")
         k = bisect_left(self._span_starts, start)
@@ -227,4 +239,4 @@ class ReportView(ScrollView, can_focus=True):
                 name = "search-current" if i == self.current_hit else "search-hit"
                 text.stylize(self._style(name), max(0, h_start - start), min(end, h_end) - start)
         segments = list(text.render(self.app.console))
-        return Strip(segments, text.cell_len)
+        return Strip(segments, text.cell_len).apply_style(self.rich_style)

@@ -66,6 +66,7 @@ class FiguresTable(DataTable):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.report: Report | None = None
         self.figure_rows: list[tuple] = []
+        self._stale = False
 
     def on_mount(self) -> None:
         for key, label in (
@@ -78,7 +79,8 @@ class FiguresTable(DataTable):
             self.add_column(label, key=key)
 
     def show(self, report: Report | None) -> None:
-        """Fill with a report's highlighted figures, in reading order."""
+        """Take a report's highlighted figures, in reading order; the table itself is filled when it
+        is on screen (switching reports with the Outline tab up should not pay for it)."""
         self.report = report
         self.figure_rows = []
         if report is not None:
@@ -88,9 +90,16 @@ class FiguresTable(DataTable):
                 path = report.section_path(f.start)
                 section = f"{path[-1].marker}{path[-1].title}" if path else ""
                 self.figure_rows.append((f.start, f.end, f.label, f.value, f.unit, f.kind, section, f.text))
-        self._refill(self.figure_rows)
+        self._stale = True
+        if self.display and self.is_on_screen:
+            self._refill(self.figure_rows)
+
+    def on_show(self) -> None:
+        if self._stale:
+            self._refill(self.figure_rows)
 
     def _refill(self, rows: list[tuple]) -> None:
+        self._stale = False
         self.clear()
         for start, end, label, value, unit, kind, section, _text in rows:
             shown = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
