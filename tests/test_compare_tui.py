@@ -209,3 +209,23 @@ async def test_compare_needs_a_second_report(tmp_path: Path) -> None:
         await pilot.press("c", "c")  # 长沙's report has one part: nothing to compare it with
         await _settle(pilot)
         assert not isinstance(app.screen, CompareScreen)
+
+
+async def test_clicking_a_topic_row_moves_both_panes(tmp_path: Path) -> None:
+    folder = _library(tmp_path)
+    app = ReaderApp(folder)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _settle(pilot)
+        screen = await _open_compare(pilot, app, _num(folder, "怀化"), _num(folder, "天门"))
+        safety = next(i for i, r in enumerate(screen.result.rows) if r.topic == "safety")
+        rows = screen.query_one("#rows")
+        # Topic names wrap to different heights: click down the list until the safety row is hit.
+        for y in range(1, rows.size.height):
+            await pilot.click("#rows", offset=(4, y))
+            await _settle(pilot)
+            if screen.index >= safety:
+                break
+        assert screen.index == safety
+        left = screen.query_one("#left", ComparePane)
+        assert left.report.body[left.top_offset() :].startswith("(七)教育大局和谐稳定")
+        assert rows.highlighted == safety

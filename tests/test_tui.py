@@ -333,3 +333,29 @@ async def test_no_color_gives_grey_lines_with_figures_still_bold(tmp_path: Path,
             assert r == g == b, colour  # monochrome
         bold = "".join(s.text for s in segments if s.style and s.style.bold)
         assert "4.07万个" in bold
+
+
+async def test_mouse_opens_reports_and_jumps_by_outline(tmp_path: Path) -> None:
+    folder = _seeded(tmp_path)
+    num = _num(folder, "天门")
+    app = ReaderApp(folder)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await _settle(pilot)
+        tree = app.query_one(PlaceTree)
+        tree.reveal(num)
+        await _settle(pilot)
+        leaf = next(n for n in _walk(tree.root) if isinstance(n.data, Leaf) and n.data.num == num)
+        await pilot.click(PlaceTree, offset=(8, leaf.line - int(tree.scroll_offset.y)))
+        await _settle(pilot)
+        if app.current_num != num:  # the first click moves the cursor, the second selects
+            await pilot.click(PlaceTree, offset=(8, leaf.line - int(tree.scroll_offset.y)))
+            await _settle(pilot)
+        assert app.current_num == num
+        outline = app.query_one(OutlineTree)
+        target = next(
+            n for n in _walk(outline.root) if n.data is not None and n.data.title == "全力维护校园安全"
+        )
+        await pilot.click(OutlineTree, offset=(10, target.line - int(outline.scroll_offset.y)))
+        await _settle(pilot)
+        view = app.query_one(ReportView)
+        assert view.report.body[view.top_offset() :].startswith("18. 全力维护校园安全")
