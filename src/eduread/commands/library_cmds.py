@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from rich.console import Console
 from rich.table import Table
@@ -49,23 +51,8 @@ def _import(library: Library, args: argparse.Namespace) -> int:
 
     files, _ = expand(args.paths)
     console = _console()
-    if len(files) > 5 and sys.stderr.isatty():
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-        with Progress(
-            TextColumn("importing"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=Console(stderr=True),
-            transient=True,
-        ) as bar:
-            task = bar.add_task("import", total=len(files))
-            result = import_paths(
-                library, args.paths, progress=lambda done, total: bar.update(task, completed=done)
-            )
-    else:
-        result = import_paths(library, args.paths)
+    with _progress("importing", len(files)) as update:
+        result = import_paths(library, args.paths, progress=update)
     for path, reason in result.failed:
         _err(f"{path}: {reason}")
     summary = Text(
@@ -136,6 +123,33 @@ def _remove(library: Library, args: argparse.Namespace) -> int:
 
 
 def _reindex(library: Library, args: argparse.Namespace) -> int:
+    from eduread.library.reparse import reparse_stale, stale_nums
+
+    stale = len(stale_nums(library))
+    if stale:
+        with _progress("re-parsing", stale) as update:
+            reparse_stale(library, update)
+        _console().print(Text(f"re-parsed {stale} reports with the current parser"))
     count = library.reindex()
     _console().print(Text(f"reindexed {count} reports"))
     return 0
+
+
+@contextmanager
+def _progress(label: str, total: int) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar on a terminal's stderr for more than a few items; a no-op elsewhere."""
+    if total <= 5 or not sys.stderr.isatty():
+        yield lambda done, total: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda done, total: bar.update(task, completed=done)

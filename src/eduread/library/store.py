@@ -77,6 +77,72 @@ def _flat_outline(sections: list[dict], out: list | None = None) -> list:
     return out
 
 
+def _listing(report) -> tuple:  # report: Report
+    """The reports-table columns that come from a parse."""
+    return (
+        report.id,
+        report.title,
+        report.place.name,
+        json.dumps(report.place.path, ensure_ascii=False),
+        report.place.code,
+        report.issuer,
+        json.dumps([asdict(p) for p in report.parts], ensure_ascii=False),
+        report.published,
+        report.signed,
+    )
+
+
+def _insert(conn: sqlite3.Connection, report, original: str, source: str) -> int:
+    """Every row of one new report but its short grams (written per batch); returns its number."""
+    from eduread.parse.model import Report
+
+    assert isinstance(report, Report)
+    body, data_json, outline_json = _cache_row(report)
+    cur = conn.execute(
+        "INSERT INTO reports(id, title, place_name, place_path, place_code, issuer, parts, published,"
+        " signed, source_path, body_len) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        (*_listing(report), source, len(body)),
+    )
+    num = int(cur.lastrowid or 0)
+    conn.executemany(
+        "INSERT INTO parts(num, kind, year, label) VALUES (?,?,?,?)",
+        [(num, p.kind, p.year, p.label) for p in report.parts],
+    )
+    conn.execute("INSERT INTO texts(num, original, body) VALUES (?,?,?)", (num, original, body))
+    conn.execute(
+        "INSERT INTO parses(num, parser_version, data, outline) VALUES (?,?,?,?)",
+        (num, report.parser_version, data_json, outline_json),
+    )
+    conn.execute("INSERT INTO fts(rowid, body) VALUES (?, ?)", (num, body))
+    return num
+
+
+def _update_parse(conn: sqlite3.Connection, num: int, report) -> None:
+    """A new parse of an unchanged body: cache, listing columns and parts."""
+    _body, data_json, outline_json = _cache_row(report)
+    conn.execute(
+        "UPDATE parses SET parser_version = ?, data = ?, outline = ? WHERE num = ?",
+        (report.parser_version, data_json, outline_json, num),
+    )
+    conn.execute(
+        "UPDATE reports SET id = ?, title = ?, place_name = ?, place_path = ?, place_code = ?, issuer = ?,"
+        " parts = ?, published = ?, signed = ? WHERE num = ?",
+        (*_listing(report), num),
+    )
+    conn.execute("DELETE FROM parts WHERE num = ?", (num,))
+    conn.executemany(
+        "INSERT INTO parts(num, kind, year, label) VALUES (?,?,?,?)",
+        [(num, p.kind, p.year, p.label) for p in report.parts],
+    )
+
+
+def _delete(conn: sqlite3.Connection, num: int, body: str) -> None:
+    """Remove one report: its rows, its trigram entries, and (by marking it) its short grams."""
+    conn.execute("INSERT INTO fts(fts, rowid, body) VALUES ('delete', ?, ?)", (num, body))
+    conn.execute("INSERT OR IGNORE INTO removed(num) VALUES (?)", (num,))
+    conn.execute("DELETE FROM reports WHERE num = ?", (num,))
+
+
 class Library:
     """One library folder: its database and the operations every face needs."""
 
@@ -124,46 +190,50 @@ class Library:
     def add_batch(self, items: Iterable[tuple[object, str, str]]) -> list[int]:
         """Store (Report, original text, source path) items atomically; returns their numbers."""
         from eduread.library import grams
-        from eduread.parse.model import Report
 
         nums: list[int] = []
         gram_docs = []
         with self.transaction() as conn:
             for report, original, source in items:
-                assert isinstance(report, Report)
-                body, data_json, outline_json = _cache_row(report)
-                cur = conn.execute(
-                    "INSERT INTO reports(id, title, place_name, place_path, place_code, issuer, parts, published,"
-                    " signed, source_path, body_len) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        report.id,
-                        report.title,
-                        report.place.name,
-                        json.dumps(report.place.path, ensure_ascii=False),
-                        report.place.code,
-                        report.issuer,
-                        json.dumps([asdict(p) for p in report.parts], ensure_ascii=False),
-                        report.published,
-                        report.signed,
-                        source,
-                        len(body),
-                    ),
-                )
-                num = int(cur.lastrowid or 0)
+                num = _insert(conn, report, original, source)
                 nums.append(num)
-                conn.executemany(
-                    "INSERT INTO parts(num, kind, year, label) VALUES (?,?,?,?)",
-                    [(num, p.kind, p.year, p.label) for p in report.parts],
-                )
-                conn.execute("INSERT INTO texts(num, original, body) VALUES (?,?,?)", (num, original, body))
-                conn.execute(
-                    "INSERT INTO parses(num, parser_version, data, outline) VALUES (?,?,?,?)",
-                    (num, report.parser_version, data_json, outline_json),
-                )
-                conn.execute("INSERT INTO fts(rowid, body) VALUES (?, ?)", (num, body))
-                gram_docs.append((num, grams.gram_counts(body)))
+                gram_docs.append((num, grams.gram_counts(report.body)))  # type: ignore[attr-defined]
             grams.write_segment(conn, gram_docs)
         return nums
+
+    def refresh_parses(self, nums: Iterable[int]) -> list[int]:
+        """Parse stored originals again with the current parser, in one transaction.
+
+        A report whose cleaned body is unchanged keeps its number, bookmarks and position, and gets
+        the new parse and listing metadata; one whose body changed (the cleaner itself changed) is
+        replaced whole, since every stored offset and its search index point into the old body.
+        Returns the numbers of the replacements.
+        """
+        from eduread.library import grams
+        from eduread.parse.report import parse_text
+
+        replaced: list[int] = []
+        gram_docs = []
+        with self.transaction() as conn:
+            for num in nums:
+                row = conn.execute(
+                    "SELECT t.original, t.body, r.source_path FROM texts t JOIN reports r USING (num) WHERE num = ?",
+                    (num,),
+                ).fetchone()
+                if row is None:
+                    continue
+                original, body, source = row
+                report = parse_text(original, strict=False)
+                if report.body == body:
+                    _update_parse(conn, num, report)
+                    continue
+                _delete(conn, num, body)
+                new = _insert(conn, report, original, source or "")
+                replaced.append(new)
+                gram_docs.append((new, grams.gram_counts(report.body)))
+            if gram_docs:
+                grams.write_segment(conn, gram_docs)
+        return replaced
 
     def remove(self, report_ids: Iterable[str]) -> tuple[list[str], list[str]]:
         """Remove reports by id (or unique id prefix); returns (removed, not found)."""
@@ -174,12 +244,9 @@ class Library:
                 if entry is None:
                     missing.append(rid)
                     continue
-                num, full = entry.num, entry.id
-                body = conn.execute("SELECT body FROM texts WHERE num = ?", (num,)).fetchone()[0]
-                conn.execute("INSERT INTO fts(fts, rowid, body) VALUES ('delete', ?, ?)", (num, body))
-                conn.execute("INSERT OR IGNORE INTO removed(num) VALUES (?)", (num,))
-                conn.execute("DELETE FROM reports WHERE num = ?", (num,))
-                removed.append(full)
+                body = conn.execute("SELECT body FROM texts WHERE num = ?", (entry.num,)).fetchone()[0]
+                _delete(conn, entry.num, body)
+                removed.append(entry.id)
         return removed, missing
 
     def reindex(self) -> int:
@@ -288,17 +355,17 @@ class Library:
         return Report.from_dict(payload)
 
     def reparse(self, num: int):  # -> Report
-        """Parse the stored original again with the current parser and update the cache."""
+        """The report parsed again with the current parser; the cache is updated when the body is
+        unchanged (a changed body waits for the background refresh, which replaces the report)."""
         from eduread.parse.report import parse_text
 
-        original = self.conn.execute("SELECT original FROM texts WHERE num = ?", (num,)).fetchone()[0]
+        original, body = self.conn.execute(
+            "SELECT original, body FROM texts WHERE num = ?", (num,)
+        ).fetchone()
         report = parse_text(original, strict=False)
-        _body, data_json, outline_json = _cache_row(report)
-        with self.transaction() as conn:
-            conn.execute(
-                "UPDATE parses SET parser_version = ?, data = ?, outline = ? WHERE num = ?",
-                (report.parser_version, data_json, outline_json, num),
-            )
+        if report.body == body:
+            with self.transaction() as conn:
+                _update_parse(conn, num, report)
         return report
 
     # ---- reading state -------------------------------------------------------------------------

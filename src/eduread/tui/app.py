@@ -209,6 +209,40 @@ class ReaderApp(App[None]):
             self._set_status(f"{len(self.entries)} reports in {self.library.folder}")
         self.pending_open = None
         self._apply_layout(self.size.width)
+        self._refresh_stale_parses()
+
+    @work(thread=True, exclusive=True, group="reparse")
+    def _refresh_stale_parses(self) -> None:
+        """After a parser upgrade, re-parse the library in the background, progress in the status line."""
+        from eduread.library.reparse import reparse_stale, stale_nums
+
+        lib = Library(self.library_folder, seed=False)
+        try:
+            if not stale_nums(lib):
+                return
+            count = reparse_stale(
+                lib,
+                lambda done, total: self.call_from_thread(
+                    self._set_status, f"updating reports for the new parser: {done:,}/{total:,}"
+                ),
+            )
+        finally:
+            lib.close()
+        self.call_from_thread(self._after_refresh, count)
+
+    def _after_refresh(self, count: int) -> None:
+        assert self.library is not None
+        self._searcher = None  # its cached lengths and removed set are out of date
+        self.entries = self.library.entries()
+        tree = self.query_one(PlaceTree)
+        tree.load(self.entries)
+        if self.current_num is not None:
+            if self.library.entry(self.current_num) is None:  # replaced: its cleaned text changed
+                self.current_num = None
+                self.query_one(ReportView).show(None, message="This report was updated; choose it again.")
+            else:
+                tree.reveal(self.current_num)
+        self._set_status(f"{count:,} reports updated for the new parser")
 
     # ---- opening -------------------------------------------------------------------------------
 

@@ -1,0 +1,105 @@
+"""After a parser upgrade: stale parses are redone in batches, in place or by replacement, from any face."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from eduread.library.reparse import reparse_stale, stale_nums
+from eduread.library.search import Searcher, occurrences
+from eduread.library.store import Library
+from eduread.parse.model import PARSER_VERSION
+from eduread.tui.app import ReaderApp
+
+
+def _age(library: Library) -> None:
+    """Make every cached parse look as if an older parser wrote it, with a wrong title to show it."""
+    with library.transaction() as conn:
+        conn.execute("UPDATE parses SET parser_version = ?", (PARSER_VERSION - 1,))
+        conn.execute("UPDATE reports SET title = 'old parse'")
+
+
+def _scan(library: Library, term: str) -> int:
+    return sum(len(occurrences(body, term)) for (body,) in library.conn.execute("SELECT body FROM texts"))
+
+
+def test_stale_parses_are_redone_in_place(tmp_path: Path) -> None:
+    library = Library(tmp_path / "lib")
+    num = library.entries(place="长沙")[0].num
+    library.set_position(num, 1234)
+    library.add_bookmark(num, 1234, "mark")
+    _age(library)
+    assert len(stale_nums(library)) == 5
+    seen: list[tuple[int, int]] = []
+    assert reparse_stale(library, lambda done, total: seen.append((done, total))) == 5
+    assert stale_nums(library) == [] and seen[-1] == (5, 5)
+    assert {e.title for e in library.entries()} >= {"长沙市教育局2019年工作计划"}
+    assert "old parse" not in {e.title for e in library.entries()}
+    assert library.entries(place="长沙")[0].num == num
+    assert library.position(num) == 1234 and library.bookmarks()[0][:2] == (num, 1234)
+    library.close()
+
+
+def test_a_changed_body_replaces_the_report_and_its_index(tmp_path: Path) -> None:
+    library = Library(tmp_path / "lib")
+    old = library.entries(place="天门")[0]
+    # As if an older cleaner had kept a line of page cruft that today's cleaner removes.
+    with library.transaction() as conn:
+        body = conn.execute("SELECT body FROM texts WHERE num = ?", (old.num,)).fetchone()[0]
+        stale = "旧版清理留下的页脚学位\n" + body
+        conn.execute("INSERT INTO fts(fts, rowid, body) VALUES ('delete', ?, ?)", (old.num, body))
+        conn.execute("UPDATE texts SET body = ? WHERE num = ?", (stale, old.num))
+        conn.execute("INSERT INTO fts(rowid, body) VALUES (?, ?)", (old.num, stale))
+        conn.execute("UPDATE parses SET parser_version = ? WHERE num = ?", (PARSER_VERSION - 1, old.num))
+    assert reparse_stale(library) == 1
+    assert library.entry(old.num) is None
+    new = library.entries(place="天门")[0]
+    assert new.num != old.num and new.id == old.id
+    assert library.body(new.num) == body
+    for term in ("学位", "页脚", "教育局", "全力维护校园安全"):
+        result = Searcher(library).search(term)
+        assert result.total == _scan(library, term), term
+    assert Searcher(library).search("旧版清理").total == 0
+    library.close()
+
+
+async def test_the_reader_refreshes_stale_parses_in_the_background(tmp_path: Path) -> None:
+    folder = tmp_path / "lib"
+    library = Library(folder)
+    _age(library)
+    library.close()
+    app = ReaderApp(str(folder))
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if "updated for the new parser" in str(app.query_one("#status").render()):
+                break
+        assert str(app.query_one("#status").render()) == "5 reports updated for the new parser"
+        assert "old parse" not in {e.title for e in app.entries}
+    library = Library(folder)
+    assert stale_nums(library) == []
+    library.close()
+
+
+def test_reindex_reparses_stale_reports_first(tmp_path: Path) -> None:
+    folder = tmp_path / "lib"
+    library = Library(folder)
+    _age(library)
+    library.close()
+    out = subprocess.run(
+        [sys.executable, "-m", "eduread", "--library", str(folder), "reindex"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "re-parsed 5 reports with the current parser" in out.stdout
+    listed = subprocess.run(
+        [sys.executable, "-m", "eduread", "--library", str(folder), "list", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "old parse" not in {r["title"] for r in json.loads(listed.stdout)}
