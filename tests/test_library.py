@@ -240,12 +240,13 @@ def test_list_does_not_load_jieba(tmp_path: Path) -> None:
     assert out.stderr.strip().endswith("CLEAN")
 
 
-def test_keywords_are_stored_and_genre_weighted(library: Library, tmp_path: Path) -> None:
-    from eduread.library.keywords import compute_keywords, top_keywords
+def test_keywords_are_stored_and_genre_weighted(tmp_path: Path) -> None:
+    from eduread.library.keywords import top_keywords
     from eduread.text import segment
 
     segment._jieba.cache_clear()  # an earlier test may have loaded jieba under other XDG dirs
-    compute_keywords(library, [e.num for e in library.entries()])
+    library = Library(tmp_path / "kw", seed=False)
+    import_paths(library, [str(p) for p in sorted(SEEDS.glob("*.txt"))])  # keywords on, as users import
     huaihua = library.entries(place="怀化")[0]
     words = [w for w, _ in top_keywords(library, huaihua.num)]
     assert "芙蓉" in "".join(words) or "大班额" in words
@@ -267,3 +268,61 @@ def test_library_error_is_one_line(tmp_path: Path) -> None:
 def test_fold_width_keeps_length() -> None:
     text = "（一）４．０７万，"
     assert len(fold_width(text)) == len(text)
+
+
+def _corpus(folder: Path, n: int) -> None:
+    folder.mkdir()
+    rng = random.Random(11)
+    seeds = sorted(SEED_TEXT)
+    for i in range(n):
+        text = variant(SEED_TEXT[seeds[i % 5]], rng, f"并{i:02d}")
+        (folder / f"r{i:02d}.txt").write_text(text, encoding="utf-8")
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 40)
+
+
+def test_parallel_import_matches_sequential(tmp_path: Path) -> None:
+    _corpus(tmp_path / "many", 20)
+    one = Library(tmp_path / "one", seed=False)
+    two = Library(tmp_path / "two", seed=False)
+    a = import_paths(one, [str(tmp_path / "many")], workers=1)
+    b = import_paths(two, [str(tmp_path / "many")], workers=2)
+    assert len(a.imported) == len(b.imported) == 20
+    assert sorted(a.failed) == sorted(b.failed) and len(b.failed) == 2
+    assert [(e.id, e.title, e.place_name) for e in one.entries()] == [
+        (e.id, e.title, e.place_name) for e in two.entries()
+    ]
+    assert two.conn.execute("SELECT count(*) FROM keywords").fetchone()[0] == 20
+    for term in ("学", "学位", "大班额", "教师队伍"):
+        assert (
+            Searcher(two).search(term).total == scan_counts(two, term)[0] == Searcher(one).search(term).total
+        )
+    one.close()
+    two.close()
+
+
+def test_parallel_import_interrupted_keeps_whole_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from eduread.library import grams, importer
+
+    _corpus(tmp_path / "many", 20)
+    library = Library(tmp_path / "lib", seed=False)
+    monkeypatch.setattr(importer, "BATCH", 8)
+    real = grams.write_segment
+    calls = []
+
+    def second_batch_interrupted(conn, docs):
+        calls.append(1)
+        real(conn, docs)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(grams, "write_segment", second_batch_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        import_paths(library, [str(tmp_path / "many")], workers=2, keywords=False)
+    assert library.count() == 8
+    monkeypatch.setattr(grams, "write_segment", real)
+    result = import_paths(library, [str(tmp_path / "many")], workers=2, keywords=False)
+    assert len(result.imported) == 12 and result.duplicates == 8 and library.count() == 20
+    library.close()

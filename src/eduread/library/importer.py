@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import glob
+import multiprocessing
 import os
-from collections.abc import Callable
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from eduread.errors import ReportError
+from eduread.library import grams
+from eduread.parse.model import Report
 from eduread.parse.report import REPORT_SUFFIXES, parse_text, read_text
 
 BATCH = 200
+PARALLEL_FROM = 16  # fewer files are not worth starting workers for
+WINDOW = 400
 
 
 @dataclass
@@ -63,47 +71,96 @@ def read_report(path: Path):  # -> tuple[Report, str]
     return parse_text(original, source_name=str(path)), original
 
 
+@dataclass
+class Prepared:
+    """Everything one file needs before it is stored, computed away from the database."""
+
+    source: str
+    report: Report | None = None
+    original: str = ""
+    grams: Counter[str] | None = None
+    words: dict[str, int] | None = None
+    error: str = ""
+
+
+def prepare(path: Path, keywords: bool) -> Prepared:
+    """Read, parse, count short grams and (with keywords) jieba's words of one file."""
+    try:
+        report, original = read_report(path)
+    except ReportError as err:
+        return Prepared(err.path, error=err.reason)
+    words = None
+    if keywords:
+        from eduread.text.segment import word_counts
+
+        words = word_counts(report.body)
+    return Prepared(str(path.resolve()), report, original, grams.gram_counts(report.body), words)
+
+
+def _prepared(files: list[Path], keywords: bool, workers: int | None) -> Iterator[Prepared]:
+    """Prepared files in order: in worker processes for a large import, here for a small one.
+
+    Parsing and segmentation are independent per file and take most of an import; the database
+    writes stay in this process, one transaction per batch.
+    """
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    if count <= 1 or len(files) < PARALLEL_FROM:
+        for path in files:
+            yield prepare(path, keywords)
+        return
+    if keywords:
+        from eduread.text.segment import load
+
+        load()  # once here: forked workers share the loaded dictionary
+    context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+        try:
+            for start in range(0, len(files), WINDOW):  # a window at a time bounds memory
+                window = files[start : start + WINDOW]
+                yield from pool.map(prepare, window, [keywords] * len(window), chunksize=8)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
 def import_paths(
     library,
     paths: list[str],
     *,
     progress: Callable[[int, int], None] | None = None,
     keywords: bool = True,
+    workers: int | None = None,
 ) -> ImportResult:
     """Import files into the library; each batch is one transaction, so an interrupt loses nothing stored."""
     files, failed = expand(paths)
     result = ImportResult(failed=list(failed))
-    pending: list = []
+    pending: list[Prepared] = []
     pending_ids: set[str] = set()
-    done = 0
 
     def flush() -> None:
         if pending:
-            result.nums.extend(library.add_batch(pending))
-            result.imported.extend(str(item[2]) for item in pending)
+            result.nums.extend(
+                library.add_batch(
+                    [(p.report, p.original, p.source) for p in pending],
+                    extras=[(p.grams, p.words) for p in pending],
+                )
+            )
+            result.imported.extend(p.source for p in pending)
             pending.clear()
             pending_ids.clear()
 
-    for path in files:
-        try:
-            report, original = read_report(path)
-        except ReportError as err:
-            result.failed.append((err.path, err.reason))
+    for done, item in enumerate(_prepared(files, keywords, workers), 1):
+        if item.report is None:
+            result.failed.append((item.source, item.error))
+        elif item.report.id in pending_ids or library.has_id(item.report.id):
+            result.duplicates += 1
         else:
-            if report.id in pending_ids or library.has_id(report.id):
-                result.duplicates += 1
-            else:
-                pending.append((report, original, str(path.resolve())))
-                pending_ids.add(report.id)
-                if len(pending) >= BATCH:
-                    flush()
-        done += 1
+            pending.append(item)
+            pending_ids.add(item.report.id)
+            if len(pending) >= BATCH:
+                flush()
         if progress:
             progress(done, len(files))
     flush()
     library.compact()
-    if keywords and result.nums:
-        from eduread.library.keywords import compute_keywords
-
-        compute_keywords(library, result.nums)
     return result

@@ -1,25 +1,9 @@
-"""Each report's words (jieba, at import) and its keywords weighed by this library's own IDF."""
+"""Each report's keywords: its jieba words (counted at import) weighed by this library's own IDF."""
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
-
-from eduread.text.segment import word_counts
-
-
-def compute_keywords(library, nums: list[int], progress: Callable[[int], None] | None = None) -> None:
-    """Segment the given reports and store their word counts, in batches."""
-    for start in range(0, len(nums), 100):
-        chunk = nums[start : start + 100]
-        rows = []
-        for num in chunk:
-            rows.append((num, json.dumps(word_counts(library.body(num)), ensure_ascii=False)))
-            if progress:
-                progress(1)
-        with library.transaction() as conn:
-            conn.executemany("INSERT OR REPLACE INTO keywords(num, words) VALUES (?, ?)", rows)
 
 
 def top_keywords(library, num: int, top: int = 12) -> list[tuple[str, float]]:

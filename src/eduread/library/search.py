@@ -20,6 +20,7 @@ from eduread.text.width import fold_width
 _TOKEN = re.compile(r'"([^"]+)"|“([^”]+)”|(\S+)')
 K1, B = 1.2, 0.75
 SNIPPET_SIDE = 28
+POSITION_BITS = 32  # offsets within a body stay below 2**32
 
 
 @dataclass
@@ -122,35 +123,24 @@ class Searcher:
             found = grams.lookup(self.conn, term)
             dead = self._removed()
             return {d: n for d, n in found.items() if d not in dead} if dead else found
+        if len(term) == 3:
+            rows = self.conn.execute(
+                "SELECT doc, count(*) FROM fts_instances WHERE term = ? GROUP BY doc", (term,)
+            )
+            return dict(rows)
+        # Longer terms: the trigrams at offsets 0, 3, 6 … and n-3 must all stand where the term
+        # would put them. Each instance becomes one integer, report << 20 | (offset - k), so SQLite
+        # intersects them and counts per report without a row per position reaching Python.
         n = len(term)
-        offsets = list(range(0, n - 2, 3))
-        if offsets[-1] != n - 3:
-            offsets.append(n - 3)
-        positions: list[tuple[int, dict[int, set[int]]]] = []
-        for k in offsets:
-            by_doc: dict[int, set[int]] = {}
-            for doc, off in self.conn.execute(
-                "SELECT doc, offset FROM fts_instances WHERE term = ?", (term[k : k + 3],)
-            ):
-                by_doc.setdefault(doc, set()).add(off)
-            if not by_doc:
-                return {}
-            positions.append((k, by_doc))
-        positions.sort(key=lambda item: sum(len(s) for s in item[1].values()))
-        base_k, base = positions[0]
-        result: dict[int, int] = {}
-        for doc, starts in base.items():
-            others = [(k, by_doc.get(doc)) for k, by_doc in positions[1:]]
-            if any(s is None for _, s in others):
-                continue
-            count = 0
-            for p in starts:
-                origin = p - base_k
-                if all((origin + k) in s for k, s in others):  # type: ignore[operator]
-                    count += 1
-            if count:
-                result[doc] = count
-        return result
+        ks = list(range(0, n - 2, 3))
+        if ks[-1] != n - 3:
+            ks.append(n - 3)
+        parts = " INTERSECT ".join(
+            f"SELECT (doc << {POSITION_BITS}) + offset - {k} AS key FROM fts_instances WHERE term = ?"
+            for k in ks
+        )
+        sql = f"SELECT key >> {POSITION_BITS}, count(*) FROM ({parts}) GROUP BY 1"
+        return dict(self.conn.execute(sql, [term[k : k + 3] for k in ks]))
 
     def search(
         self,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -187,18 +188,31 @@ class Library:
         """Whether a report with this content hash is already stored."""
         return self.conn.execute("SELECT 1 FROM reports WHERE id = ?", (report_id,)).fetchone() is not None
 
-    def add_batch(self, items: Iterable[tuple[object, str, str]]) -> list[int]:
-        """Store (Report, original text, source path) items atomically; returns their numbers."""
+    def add_batch(
+        self,
+        items: list[tuple[object, str, str]],
+        extras: list[tuple[Counter | None, dict[str, int] | None]] | None = None,
+    ) -> list[int]:
+        """Store (Report, original text, source path) items atomically; returns their numbers.
+
+        `extras` may bring each item's short-gram counts and jieba word counts, computed elsewhere
+        (an import's worker processes); missing gram counts are computed here.
+        """
         from eduread.library import grams
 
         nums: list[int] = []
         gram_docs = []
+        words = []
         with self.transaction() as conn:
-            for report, original, source in items:
+            for i, (report, original, source) in enumerate(items):
+                counts, word_counts = extras[i] if extras else (None, None)
                 num = _insert(conn, report, original, source)
                 nums.append(num)
-                gram_docs.append((num, grams.gram_counts(report.body)))  # type: ignore[attr-defined]
+                gram_docs.append((num, counts if counts is not None else grams.gram_counts(report.body)))  # type: ignore[attr-defined]
+                if word_counts is not None:
+                    words.append((num, json.dumps(word_counts, ensure_ascii=False)))
             grams.write_segment(conn, gram_docs)
+            conn.executemany("INSERT OR REPLACE INTO keywords(num, words) VALUES (?, ?)", words)
         return nums
 
     def refresh_parses(self, nums: Iterable[int]) -> list[int]:

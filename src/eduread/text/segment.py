@@ -15,6 +15,11 @@ STOPWORDS = frozenset(
 )
 
 
+def load() -> None:
+    """Load jieba's dictionary now (before forking import workers, so they share it)."""
+    _jieba()
+
+
 @lru_cache(maxsize=1)
 def _jieba():  # -> module
     import jieba
