@@ -85,9 +85,17 @@ def main() -> None:
     corpus = work / "corpus"
     corpus.mkdir()
     make_corpus(corpus, n)
+    first = sorted(corpus.rglob("*.txt"))[: min(n, 1000)]
+    bare = Library(work / "bare", seed=False)
+    start = time.perf_counter()
+    import_paths(bare, [str(p) for p in first], keywords=False)
+    print(
+        f"import without keywords, {len(first)} reports: {len(first) / (time.perf_counter() - start):.0f} reports/s"
+    )
+    bare.close()
     lib = Library(work / "lib", seed=False)
     start = time.perf_counter()
-    result = import_paths(lib, [str(corpus)], keywords=False)
+    result = import_paths(lib, [str(corpus)])  # as `eduread import` does: parse, store, index, keywords
     import_s = time.perf_counter() - start
     size_mb = sum(f.stat().st_size for f in (work / "lib").iterdir()) / 1e6
     print(
@@ -95,7 +103,8 @@ def main() -> None:
         f"failed {len(result.failed)})"
     )
     print(
-        f"import: {import_s:.1f} s, {len(result.imported) / import_s:.0f} reports/s; database {size_mb:.0f} MB"
+        f"import with keywords: {import_s:.1f} s, {len(result.imported) / import_s:.0f} reports/s; "
+        f"database {size_mb:.0f} MB"
     )
 
     list_times = []
@@ -140,10 +149,12 @@ def main() -> None:
         )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\nbench process peak RSS (holds all texts for the scan baseline): {rss:.0f} MB")
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss across exec, so a child would report this
+    # process's peak rather than its own.
     code = (
-        "import resource,sys; from eduread.library.store import Library; from eduread.library.search import Searcher;"
+        "import re,sys; from eduread.library.store import Library; from eduread.library.search import Searcher;"
         "s=Searcher(Library(sys.argv[1], seed=False)); [s.search(q) for q in ('学','教育','教师队伍','学位 大班额')];"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)"
+        "print(int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))/1024)"
     )
     out = subprocess.run(
         [sys.executable, "-c", code, str(work / "lib")], capture_output=True, text=True, check=True

@@ -88,7 +88,13 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
 
 
 def create(conn: sqlite3.Connection) -> None:
-    """Create every table that is missing, inside one transaction."""
+    """Create every table that is missing, inside one transaction (none when the library is current)."""
+    try:
+        row = conn.execute("SELECT value FROM state WHERE key = 'schema'").fetchone()
+    except sqlite3.OperationalError:  # a new library: no tables yet
+        row = None
+    if row is not None and row[0] == str(SCHEMA_VERSION):
+        return
     conn.execute("BEGIN IMMEDIATE")
     for statement in DDL.split(";\n"):
         if statement.strip():

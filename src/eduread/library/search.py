@@ -7,6 +7,7 @@ bodies are read only for the reports on the page being shown.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import sqlite3
@@ -64,7 +65,7 @@ class SearchResult:
     reports: int = 0
     took_ms: float = 0.0
     hits: list[Hit] = field(default_factory=list)
-    ranked: list[int] = field(default_factory=list)
+    ranked: list[int] = field(default_factory=list)  # the page's reports, best first
 
     def to_dict(self) -> dict:
         """JSON form used by `eduread search --json`."""
@@ -104,12 +105,15 @@ class Searcher:
     def __init__(self, library: Library) -> None:
         self.library = library
         self.conn = library.conn
-        self._lengths: dict[int, int] | None = None
+        self._lengths: dict[int, float] | None = None
         self._dead: set[int] | None = None
 
-    def _doc_lengths(self) -> dict[int, int]:
+    def _norms(self) -> dict[int, float]:
+        """bm25's length factor of every report, K1 · (1 − B + B · length / average), computed once."""
         if self._lengths is None:
-            self._lengths = dict(self.conn.execute("SELECT num, body_len FROM reports"))
+            lengths = dict(self.conn.execute("SELECT num, body_len FROM reports"))
+            avg = (sum(lengths.values()) / max(1, len(lengths))) or 1.0
+            self._lengths = {num: K1 * (1 - B + B * n / avg) for num, n in lengths.items()}
         return self._lengths
 
     def _removed(self) -> set[int]:
@@ -170,21 +174,23 @@ class Searcher:
         allowed = self.library.filtered_nums(place, year, kind)
         if allowed is not None:
             docs &= allowed
-        lengths = self._doc_lengths()
-        total_docs = max(1, len(lengths))
-        avg = (sum(lengths.values()) / total_docs) or 1.0
-        scores: dict[int, float] = {}
+        norms = self._norms()
+        total_docs = max(1, len(norms))
+        scores: dict[int, float] = dict.fromkeys(docs, 0.0)
         for counts in per_term:
             df = len(counts)
-            idf = math.log(1 + (total_docs - df + 0.5) / (df + 0.5))
+            weight = math.log(1 + (total_docs - df + 0.5) / (df + 0.5)) * (K1 + 1)
             for doc in docs:
                 tf = counts[doc]
-                norm = tf + K1 * (1 - B + B * lengths.get(doc, avg) / avg)
-                scores[doc] = scores.get(doc, 0.0) + idf * tf * (K1 + 1) / norm
-        ranked = sorted(docs, key=lambda d: (-scores[d], d))
+                scores[doc] += weight * tf / (tf + norms.get(doc, K1))
+        # A page needs at most `limit` reports (each gives at least one hit): no full sort.
+        ranked = heapq.nsmallest(limit, docs, key=lambda d: (-scores[d], d))
         result.ranked = ranked
-        result.reports = len(ranked)
-        result.total = sum(counts[d] for counts in per_term for d in docs)
+        result.reports = len(docs)
+        result.total = sum(
+            sum(counts[d] for d in docs) if len(docs) < len(counts) else sum(counts.values())
+            for counts in per_term
+        )
         self._fill_hits(result, terms, ranked, limit, per_report)
         result.took_ms = (time.perf_counter() - started) * 1000
         return result

@@ -305,6 +305,10 @@ class ReaderApp(App[None]):
     def on_resize(self, event) -> None:
         self._apply_layout(event.size.width)
 
+    def on_descendant_focus(self) -> None:
+        # Below 64 columns the tree shows only while it has focus (`l` brings it back).
+        self._apply_layout(self.size.width)
+
     def _panel(self) -> SidePanel:
         """The outline/figures panel (mounted after the first frame; its module loads then)."""
         return self.query_one("#panel")  # type: ignore[return-value]
