@@ -10,7 +10,7 @@ import pytest
 from conftest import SEEDS, huaihua_next_year
 from eduread.analysis.compare import Comparison, compare, heading
 from eduread.analysis.figure_match import label_similarity
-from eduread.analysis.parts import find_part, part_sections
+from eduread.analysis.parts import part_sections
 from eduread.analysis.topics import classify, taxonomy
 from eduread.cli import main
 from eduread.library.selectors import SelectorError, split_selectors
@@ -142,17 +142,17 @@ def test_plan_vs_outcome_pairs_targets_with_results(seeds: dict[str, Report]) ->
 
 def test_different_places_are_never_plan_vs_outcome(seeds: dict[str, Report]) -> None:
     huaihua, chongchuan = seeds[HUAIHUA], seeds[CHONGCHUAN]
-    result = compare(huaihua, chongchuan, find_part(huaihua, 2020, "plan"), find_part(chongchuan, 2019, None))
+    result = compare(huaihua, chongchuan, huaihua.find_part(2020, "plan"), chongchuan.find_part(2019, None))
     assert not result.plan_vs_outcome
 
 
 def test_part_sections_pick_the_part_headings(seeds: dict[str, Report]) -> None:
     chongchuan = seeds[CHONGCHUAN]
-    summary = part_sections(chongchuan, find_part(chongchuan, 2019, None))
-    plan = part_sections(chongchuan, find_part(chongchuan, 2020, None))
+    summary = part_sections(chongchuan, chongchuan.find_part(2019, None))
+    plan = part_sections(chongchuan, chongchuan.find_part(2020, None))
     assert [heading(s) for s in summary] == ["一、2019年开展的主要工作"]
     assert [heading(s) for s in plan] == ["二、2020年的工作谋划"]
-    assert part_sections(seeds[TIANMEN], find_part(seeds[TIANMEN], 2018, None)) == seeds[TIANMEN].sections
+    assert part_sections(seeds[TIANMEN], seeds[TIANMEN].find_part(2018, None)) == seeds[TIANMEN].sections
 
 
 def test_label_similarity_needs_two_shared_pairs() -> None:

@@ -21,16 +21,6 @@ def part_sections(report: Report, part: Part | None) -> list[Section]:
     return exact or by_year or report.sections
 
 
-def find_part(report: Report, year: int | None, kind: str | None) -> Part | None:
-    """The part of a report for a year and/or kind (None: no such part, or none was asked for)."""
-    if year is None and kind is None:
-        return None
-    for part in report.parts:
-        if (year is None or part.year == year) and (kind is None or part.kind == kind):
-            return part
-    return None
-
-
 def same_place(a: Report, b: Report) -> bool:
     """Whether two reports come from one place (by division code, else by path or name)."""
     if a.place.code and b.place.code:

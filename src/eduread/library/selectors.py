@@ -80,19 +80,17 @@ def _label(choice: Choice) -> str:
 
 def candidates(library: Library, selector: Selector) -> list[Choice]:
     """Every report and part a selector could mean."""
-    from eduread.analysis.parts import find_part
-
     path = Path(selector.target)
     if path.is_file():
         from eduread.parse.report import parse_file
 
         report = parse_file(path)
-        return [Choice(report, find_part(report, selector.year, selector.kind))]
+        return [Choice(report, report.find_part(selector.year, selector.kind))]
     if _HEX.match(selector.target):
         entry = library.entry(selector.target)
         if entry is not None:
             report = library.report(entry.num)
-            return [Choice(report, find_part(report, selector.year, selector.kind), entry.num)]
+            return [Choice(report, report.find_part(selector.year, selector.kind), entry.num)]
     out: list[Choice] = []
     for entry in library.entries(place=selector.target, year=selector.year, kind=selector.kind):
         report = library.report(entry.num)

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from eduread.library import schema
-from eduread.library.paths import bundled_dir, library_dir
+from eduread.paths import bundled_dir, library_dir
 
 DB_NAME = "library.sqlite3"
 

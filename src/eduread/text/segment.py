@@ -24,7 +24,7 @@ def load() -> None:
 def _jieba():  # -> module
     import jieba
 
-    from eduread.library.paths import cache_dir
+    from eduread.paths import cache_dir
 
     jieba.setLogLevel(logging.WARNING)
     jieba.dt.tmp_dir = str(cache_dir())

@@ -177,7 +177,7 @@ class ReaderApp(App[None]):
     @work(thread=True, exclusive=True, group="seed")
     def _seed_library(self) -> None:
         from eduread.library.importer import import_paths
-        from eduread.library.paths import bundled_dir
+        from eduread.paths import bundled_dir
 
         self.call_from_thread(self._set_status, "adding the bundled reports…")
         lib = Library(self.library_folder, seed=False)

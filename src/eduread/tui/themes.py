@@ -7,7 +7,7 @@ from pathlib import Path
 import tomllib
 from textual.theme import Theme
 
-from eduread.library.paths import bundled_dir, config_dir
+from eduread.paths import bundled_dir, config_dir
 
 # Our own variables; every theme (Textual's built-ins included) falls back to these.
 VARIABLE_DEFAULTS = {

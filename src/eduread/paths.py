@@ -34,7 +34,7 @@ def config_dir() -> Path:
 
 def bundled_dir(name: str) -> Path:
     """seeds/ or themes/: inside the installed package, or at the top of a source checkout."""
-    here = Path(__file__).resolve().parent.parent
+    here = Path(__file__).resolve().parent
     installed = here / "_bundled" / name
     if installed.is_dir():
         return installed
