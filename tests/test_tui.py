@@ -359,3 +359,27 @@ async def test_mouse_opens_reports_and_jumps_by_outline(tmp_path: Path) -> None:
         await _settle(pilot)
         view = app.query_one(ReportView)
         assert view.report.body[view.top_offset() :].startswith("18. 全力维护校园安全")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20), (120, 35)])
+async def test_every_drawn_line_is_whole(tmp_path: Path, size: tuple[int, int]) -> None:
+    """A line wrapped for one width and drawn at a narrower one (a scrollbar appearing) loses its end."""
+    folder = _seeded(tmp_path)
+    app = ReaderApp(folder)
+    async with app.run_test(size=size) as pilot:
+        await _settle(pilot)
+        app.open_report(_num(folder, "怀化"))  # as from the tree: the view held only a message before
+        await _settle(pilot)
+        view = app.query_one(ReportView)
+        assert view.max_scroll_y > 0  # long enough to need a scrollbar
+        assert view._wrapped_width == view.scrollable_content_region.width
+        top = int(view.scroll_offset.y)
+        checked = 0
+        for y in range(view.size.height):
+            start, end = view._lines[top + y]
+            if start < 0:
+                continue
+            drawn = "".join(segment.text for segment in view.render_line(y)).rstrip()
+            assert drawn == view.report.body[start:end].rstrip(), (y, drawn)
+            checked += 1
+        assert checked > 5

@@ -52,7 +52,7 @@ class ReportView(ScrollView, can_focus=True):
     ]
 
     DEFAULT_CSS = """
-    ReportView { background: $surface; padding: 0 1; }
+    ReportView { background: $surface; padding: 0 1; scrollbar-gutter: stable; overflow-x: hidden; }
     ReportView:focus { background-tint: $foreground 3%; }
     """
 
