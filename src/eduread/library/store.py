@@ -105,10 +105,7 @@ def _insert(conn: sqlite3.Connection, report, original: str, source: str) -> int
         (*_listing(report), source, len(body)),
     )
     num = int(cur.lastrowid or 0)
-    conn.executemany(
-        "INSERT INTO parts(num, kind, year, label) VALUES (?,?,?,?)",
-        [(num, p.kind, p.year, p.label) for p in report.parts],
-    )
+    _write_parts(conn, num, report)
     conn.execute("INSERT INTO texts(num, original, body) VALUES (?,?,?)", (num, original, body))
     conn.execute(
         "INSERT INTO parses(num, parser_version, data, outline) VALUES (?,?,?,?)",
@@ -131,6 +128,11 @@ def _update_parse(conn: sqlite3.Connection, num: int, report) -> None:
         (*_listing(report), num),
     )
     conn.execute("DELETE FROM parts WHERE num = ?", (num,))
+    _write_parts(conn, num, report)
+
+
+def _write_parts(conn: sqlite3.Connection, num: int, report) -> None:
+    """One row per part, so lists and selectors can filter by year and kind."""
     conn.executemany(
         "INSERT INTO parts(num, kind, year, label) VALUES (?,?,?,?)",
         [(num, p.kind, p.year, p.label) for p in report.parts],
