@@ -236,6 +236,7 @@ def test_cli_compare_markdown_and_files(tmp_path: Path, capsys) -> None:
         (["怀化"], "compare needs two reports, got 1"),
         (["怀化", "2019", "崇川", "长沙"], "compare needs two reports, got 3"),
         (["2019", "崇川"], "2019: name a place"),
+        (["missing.txt", "怀化"], "missing.txt: no such file"),
     ],
 )
 def test_cli_compare_bad_selectors_are_one_line(

@@ -81,6 +81,9 @@ def _label(choice: Choice) -> str:
 def candidates(library: Library, selector: Selector) -> list[Choice]:
     """Every report and part a selector could mean."""
     path = Path(selector.target)
+    looks_like_a_file = path.suffix.lower() in (".txt", ".text", ".html", ".htm") or "/" in selector.target
+    if looks_like_a_file and not path.exists():
+        raise SelectorError(f"{selector.target}: no such file")
     if path.is_file():
         from eduread.parse.report import parse_file
 
