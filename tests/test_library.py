@@ -248,7 +248,7 @@ def test_keywords_are_stored_and_genre_weighted(tmp_path: Path) -> None:
     library = Library(tmp_path / "kw", seed=False)
     import_paths(library, [str(p) for p in sorted(SEEDS.glob("*.txt"))])  # keywords on, as users import
     huaihua = library.entries(place="怀化")[0]
-    words = [w for w, _ in top_keywords(library, huaihua.num)]
+    words = [w for w, _score, _count in top_keywords(library, huaihua.num)]
     assert "芙蓉" in "".join(words) or "大班额" in words
     assert "教育" not in words[:3]
     cache = Path(__import__("os").environ["XDG_CACHE_HOME"]) / "eduread"
@@ -325,4 +325,35 @@ def test_parallel_import_interrupted_keeps_whole_batches(
     monkeypatch.setattr(grams, "write_segment", real)
     result = import_paths(library, [str(tmp_path / "many")], workers=2, keywords=False)
     assert len(result.imported) == 12 and result.duplicates == 8 and library.count() == 20
+    library.close()
+
+
+def test_word_frequencies_follow_imports_removals_and_upgrades(tmp_path: Path) -> None:
+    from eduread.library.keywords import fill_missing, missing, top_keywords
+
+    library = Library(tmp_path / "lib")  # the seeds, stored without word counts
+    assert len(missing(library)) == 5 and top_keywords(library, library.entries()[0].num) == []
+    assert fill_missing(library) == 5 and missing(library) == []
+
+    def df(word: str) -> int:
+        row = library.conn.execute("SELECT df FROM word_df WHERE word = ?", (word,)).fetchone()
+        return row[0] if row else 0
+
+    holding = sum(1 for e in library.entries() if "教师" in library.keywords(e.num))
+    assert df("教师") == holding >= 4
+    tianmen = library.entries(place="天门")[0]
+    assert "教师" in library.keywords(tianmen.num)
+    library.remove([tianmen.id])
+    assert df("教师") == holding - 1
+    expected = {}
+    for (words,) in library.conn.execute("SELECT words FROM keywords"):
+        for word in json.loads(words):
+            expected[word] = expected.get(word, 0) + 1
+    # A version-1 library (no word_df) gets it counted once when opened.
+    with library.transaction() as conn:
+        conn.execute("DROP TABLE word_df")
+        conn.execute("UPDATE state SET value = '1' WHERE key = 'schema'")
+    library.close()
+    library = Library(tmp_path / "lib")
+    assert dict(library.conn.execute("SELECT word, df FROM word_df WHERE df > 0")) == expected
     library.close()

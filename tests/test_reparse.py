@@ -71,12 +71,15 @@ async def test_the_reader_refreshes_stale_parses_in_the_background(tmp_path: Pat
     _age(library)
     library.close()
     app = ReaderApp(str(folder))
+    statuses: list[str] = []
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if "updated for the new parser" in str(app.query_one("#status").render()):
-                break
-        assert str(app.query_one("#status").render()) == "5 reports updated for the new parser"
+        real = app._set_activity
+        app._set_activity = lambda text: (statuses.append(text), real(text))  # type: ignore[method-assign]
+        await pilot.pause(0.2)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "updating reports for the new parser: 5/5" in statuses
+        assert "5 reports updated for the new parser" in [n.message for n in app._notifications]
         assert "old parse" not in {e.title for e in app.entries}
     library = Library(folder)
     assert stale_nums(library) == []

@@ -383,3 +383,27 @@ async def test_every_drawn_line_is_whole(tmp_path: Path, size: tuple[int, int]) 
             assert drawn == view.report.body[start:end].rstrip(), (y, drawn)
             checked += 1
         assert checked > 5
+
+
+async def test_keywords_arrive_in_the_background_and_find_in_the_report(tmp_path: Path) -> None:
+    from eduread.tui.side_panel import KeywordList
+
+    folder = _seeded(tmp_path)  # seeds are stored without word counts
+    app = ReaderApp(folder, open_num=_num(folder, "怀化"))
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _settle(pilot)
+        await app.workers.wait_for_complete()
+        await _settle(pilot)
+        assert str(app.query_one("#activity").render()) == ""  # done
+        keywords = app.query_one(KeywordList)
+        assert len(keywords.words) == 20 and "教育" not in keywords.words[:5]
+        assert "芙蓉" in "".join(keywords.words) or "大班额" in keywords.words
+        app.query_one("#panel-tabs").active = "tab-keywords"
+        keywords.focus()
+        await _settle(pilot)
+        await pilot.press("enter")
+        await _settle(pilot)
+        view = app.query_one(ReportView)
+        word = keywords.words[0]
+        assert view.hits and view.report.body[slice(*view.hits[view.current_hit])] == word
+        assert str(app.query_one("#status").render()).endswith(f"/{view.report.body.count(word)}")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: word_df, each word's document frequency for keywords
 
 DDL = """
 CREATE TABLE IF NOT EXISTS reports (
@@ -48,6 +49,7 @@ CREATE TABLE IF NOT EXISTS grams (
     gram TEXT NOT NULL, seg INTEGER NOT NULL, docs BLOB NOT NULL, counts BLOB NOT NULL,
     PRIMARY KEY (gram, seg)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS word_df (word TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS removed (num INTEGER PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS bookmarks (
     num INTEGER NOT NULL REFERENCES reports(num) ON DELETE CASCADE,
@@ -99,5 +101,11 @@ def create(conn: sqlite3.Connection) -> None:
     for statement in DDL.split(";\n"):
         if statement.strip():
             conn.execute(statement)
-    conn.execute("INSERT OR IGNORE INTO state(key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+    if row is not None and row[0] == "1":  # from version 1: count the stored words once
+        counts: dict[str, int] = {}
+        for (words,) in conn.execute("SELECT words FROM keywords"):
+            for word in json.loads(words):
+                counts[word] = counts.get(word, 0) + 1
+        conn.executemany("INSERT OR REPLACE INTO word_df(word, df) VALUES (?, ?)", counts.items())
+    conn.execute("INSERT OR REPLACE INTO state(key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
     conn.execute("COMMIT")

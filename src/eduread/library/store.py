@@ -139,8 +139,23 @@ def _write_parts(conn: sqlite3.Connection, num: int, report) -> None:
     )
 
 
+def _add_words(conn: sqlite3.Connection, items: list[tuple[int, dict[str, int]]]) -> None:
+    """Reports' jieba word counts, and each word's document frequency with them."""
+    conn.executemany(
+        "INSERT INTO keywords(num, words) VALUES (?, ?)",
+        [(num, json.dumps(words, ensure_ascii=False)) for num, words in items],
+    )
+    conn.executemany(
+        "INSERT INTO word_df(word, df) VALUES (?, 1) ON CONFLICT(word) DO UPDATE SET df = df + 1",
+        [(word,) for _num, words in items for word in words],
+    )
+
+
 def _delete(conn: sqlite3.Connection, num: int, body: str) -> None:
     """Remove one report: its rows, its trigram entries, and (by marking it) its short grams."""
+    row = conn.execute("SELECT words FROM keywords WHERE num = ?", (num,)).fetchone()
+    if row is not None:
+        conn.executemany("UPDATE word_df SET df = df - 1 WHERE word = ?", [(w,) for w in json.loads(row[0])])
     conn.execute("INSERT INTO fts(fts, rowid, body) VALUES ('delete', ?, ?)", (num, body))
     conn.execute("INSERT OR IGNORE INTO removed(num) VALUES (?)", (num,))
     conn.execute("DELETE FROM reports WHERE num = ?", (num,))
@@ -212,10 +227,15 @@ class Library:
                 nums.append(num)
                 gram_docs.append((num, counts if counts is not None else grams.gram_counts(report.body)))  # type: ignore[attr-defined]
                 if word_counts is not None:
-                    words.append((num, json.dumps(word_counts, ensure_ascii=False)))
+                    words.append((num, word_counts))
             grams.write_segment(conn, gram_docs)
-            conn.executemany("INSERT OR REPLACE INTO keywords(num, words) VALUES (?, ?)", words)
+            _add_words(conn, words)
         return nums
+
+    def set_keywords(self, items: list[tuple[int, dict[str, int]]]) -> None:
+        """Store word counts for reports that were imported without them, in one transaction."""
+        with self.transaction() as conn:
+            _add_words(conn, items)
 
     def refresh_parses(self, nums: Iterable[int]) -> list[int]:
         """Parse stored originals again with the current parser, in one transaction.

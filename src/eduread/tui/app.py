@@ -20,7 +20,7 @@ from eduread.tui.report_view import ReportView
 from eduread.tui.themes import VARIABLE_DEFAULTS, discover
 
 if TYPE_CHECKING:
-    from eduread.tui.side_panel import FiguresTable, JumpTo, SidePanel
+    from eduread.tui.side_panel import FiguresTable, FindWord, JumpTo, SidePanel
 
 NARROW = 100
 
@@ -145,7 +145,8 @@ class ReaderApp(App[None]):
                 yield Static("", id="report-header")
                 with Horizontal(id="reading"):
                     yield ReportView(id="body")
-                yield Static("", id="status")
+                with Horizontal(id="statusbar"):
+                    yield Static("", id="status")
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._after_first_frame)
@@ -156,14 +157,15 @@ class ReaderApp(App[None]):
         self.query_one(ReportView).show(None, message="loading the library…")
 
     async def _after_first_frame(self) -> None:
-        """The outline/figures panel, the find box and the footer are built after the first frame
-        is drawn; the reader's keys wait for them."""
+        """The outline/figures panel, the find box, the activity label and the footer are built
+        after the first frame is drawn; the reader's keys wait for them."""
         from eduread.tui.side_panel import SidePanel
 
         await self.query_one("#reading").mount(SidePanel(id="panel"))
         find = Input(placeholder="find in this report", id="find")
         find.display = False
-        await self.query_one("#right").mount(find, before="#status")
+        await self.query_one("#right").mount(find, before="#statusbar")
+        await self.query_one("#statusbar").mount(Static("", id="activity"))
         await self.mount(Footer())
         self._built = True
         self._apply_layout(self.size.width)
@@ -213,22 +215,36 @@ class ReaderApp(App[None]):
 
     @work(thread=True, exclusive=True, group="reparse")
     def _refresh_stale_parses(self) -> None:
-        """After a parser upgrade, re-parse the library in the background, progress in the status line."""
+        """Background upkeep with progress in the status line: re-parse after a parser upgrade, and
+        find the keywords of reports stored without them."""
+        from eduread.library.keywords import fill_missing, missing
         from eduread.library.reparse import reparse_stale, stale_nums
 
         lib = Library(self.library_folder, seed=False)
         try:
-            if not stale_nums(lib):
-                return
-            count = reparse_stale(
-                lib,
-                lambda done, total: self.call_from_thread(
-                    self._set_status, f"updating reports for the new parser: {done:,}/{total:,}"
-                ),
-            )
+            if stale_nums(lib):
+                count = reparse_stale(
+                    lib,
+                    lambda done, total: self.call_from_thread(
+                        self._set_activity, f"updating reports for the new parser: {done:,}/{total:,}"
+                    ),
+                )
+                self.call_from_thread(self._after_refresh, count)
+            if missing(lib):  # jieba loads here, in this thread, never before the first frame
+                fill_missing(
+                    lib,
+                    lambda done, total: self.call_from_thread(
+                        self._set_activity, f"finding keywords: {done:,}/{total:,}"
+                    ),
+                )
+                self.call_from_thread(self._after_keywords)
         finally:
             lib.close()
-        self.call_from_thread(self._after_refresh, count)
+
+    def _after_keywords(self) -> None:
+        if self.current_num is not None and self._built:
+            self._panel().show_keywords(self._keywords(self.current_num))
+        self._set_activity("")
 
     def _after_refresh(self, count: int) -> None:
         assert self.library is not None
@@ -242,7 +258,8 @@ class ReaderApp(App[None]):
                 self.query_one(ReportView).show(None, message="This report was updated; choose it again.")
             else:
                 tree.reveal(self.current_num)
-        self._set_status(f"{count:,} reports updated for the new parser")
+        self._set_activity("")
+        self.notify(f"{count:,} reports updated for the new parser")
 
     # ---- opening -------------------------------------------------------------------------------
 
@@ -275,7 +292,7 @@ class ReaderApp(App[None]):
         self.query_one("#report-header", Static).update(header)
         start = self.library.position(num) if offset is None else offset
         view.show(report, start)
-        panel.show(report)
+        panel.show(report, self._keywords(num))
         if highlight:
             view.mark([highlight])
         self._set_status(
@@ -308,6 +325,12 @@ class ReaderApp(App[None]):
     def on_descendant_focus(self) -> None:
         # Below 64 columns the tree shows only while it has focus (`l` brings it back).
         self._apply_layout(self.size.width)
+
+    def _keywords(self, num: int) -> list[tuple[str, float, int]]:
+        from eduread.library.keywords import top_keywords
+
+        assert self.library is not None
+        return top_keywords(self.library, num)
 
     def _panel(self) -> SidePanel:
         """The outline/figures panel (mounted after the first frame; its module loads then)."""
@@ -369,15 +392,22 @@ class ReaderApp(App[None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "find":
             return
+        event.input.display = False
+        self.find_text(event.value)
+
+    def on_find_word(self, message: FindWord) -> None:
+        self.find_text(message.word)
+
+    def find_text(self, text: str) -> None:
+        """Mark every occurrence of text in the open report; "3/17" in the status line."""
         from eduread.library.search import occurrences
         from eduread.text.width import fold_width
 
         view = self.query_one(ReportView)
-        term = fold_width(event.value.strip())
+        term = fold_width(text.strip())
         if not term or view.report is None:
             return
         spans = [(p, p + len(term)) for p in occurrences(view.report.body, term)]
-        event.input.display = False
         view.focus()
         if not spans:
             view.mark([])
@@ -596,6 +626,10 @@ class ReaderApp(App[None]):
 
     def _set_status(self, text: str) -> None:
         self.query_one("#status", Static).update(Text(text))
+
+    def _set_activity(self, text: str) -> None:
+        """Background work's progress, at the right of the status bar, never over the user's messages."""
+        self.query_one("#activity", Static).update(Text(text))
 
     async def action_quit(self) -> None:
         self._save_position()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, TabbedContent, TabPane, Tree
+from textual.widgets import DataTable, OptionList, TabbedContent, TabPane, Tree
+from textual.widgets.option_list import Option
 
 from eduread.parse.model import Report, Section
 
@@ -21,6 +23,36 @@ class JumpTo(Message):
         super().__init__()
         self.offset = offset
         self.end = end
+
+
+class FindWord(Message):
+    """Ask the reader to find a word in the open report (a keyword picked from the panel)."""
+
+    def __init__(self, word: str) -> None:
+        super().__init__()
+        self.word = word
+
+
+class KeywordList(OptionList):
+    """The words that set this report apart from the rest of the library; Enter finds one."""
+
+    def show(self, keywords: list[tuple[str, float, int]]) -> None:
+        """Fill with (word, score, count) rows, best first."""
+        self.words = [word for word, _score, _count in keywords]
+        self.clear_options()
+        if not keywords:
+            self.add_option(Option(Text("keywords are being found…", style="italic"), disabled=True))
+            return
+        width = max(cell_len(w) for w in self.words)
+        self.add_options(
+            Option(Text(word + " " * (width - cell_len(word))).append(f"  ×{count}", style="dim"))
+            for word, _score, count in keywords
+        )
+        self.highlighted = 0
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.post_message(FindWord(self.words[event.option_index]))
 
 
 class OutlineTree(Tree):
@@ -141,7 +173,7 @@ class FiguresTable(DataTable):
 
 
 class SidePanel(Vertical):
-    """Outline and figures in two tabs."""
+    """Outline, figures and keywords in three tabs."""
 
     DEFAULT_CSS = """
     SidePanel { width: 40; border-left: solid $panel-lighten-2; }
@@ -154,6 +186,8 @@ class SidePanel(Vertical):
                 yield OutlineTree("outline", id="outline")
             with TabPane("Figures", id="tab-figures"):
                 yield FiguresTable(id="figures")
+            with TabPane("Keywords", id="tab-keywords"):
+                yield KeywordList(id="keywords")
 
     @property
     def active(self) -> str:
@@ -164,7 +198,12 @@ class SidePanel(Vertical):
     def active(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
 
-    def show(self, report: Report | None) -> None:
-        """Fill both tabs for a report."""
+    def show(self, report: Report | None, keywords: list[tuple[str, float, int]] | None = None) -> None:
+        """Fill the tabs for a report."""
         self.query_one(OutlineTree).show(report)
         self.query_one(FiguresTable).show(report)
+        self.show_keywords(keywords or [])
+
+    def show_keywords(self, keywords: list[tuple[str, float, int]]) -> None:
+        """Fill the keywords tab (they may arrive after the report, from the background)."""
+        self.query_one(KeywordList).show(keywords)
