@@ -398,9 +398,9 @@ async def test_keywords_arrive_in_the_background_and_find_in_the_report(tmp_path
         keywords = app.query_one(KeywordList)
         assert len(keywords.words) == 20 and "教育" not in keywords.words[:5]
         assert "芙蓉" in "".join(keywords.words) or "大班额" in keywords.words
-        app.query_one("#panel-tabs").active = "tab-keywords"
-        keywords.focus()
+        await pilot.press("K")
         await _settle(pilot)
+        assert keywords.has_focus and app.query_one("#panel-tabs").active == "tab-keywords"
         await pilot.press("enter")
         await _settle(pilot)
         view = app.query_one(ReportView)

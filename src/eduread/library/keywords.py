@@ -8,13 +8,22 @@ from collections.abc import Callable
 BATCH = 50
 
 
-def top_keywords(library, num: int, top: int = 20) -> list[tuple[str, float, int]]:
+def top_keywords(
+    library, num: int, top: int = 20, exclude: tuple[str, ...] = ()
+) -> list[tuple[str, float, int]]:
     """Words that set this report apart, (word, tf × idf, count), the idf over the library's reports.
 
     A general-purpose IDF ranks 教育 or 学校 high; over a library of education reports they are
-    everywhere and fall away, which is the point.
+    everywhere and fall away, which is the point. Words inside `exclude` (the report's own place
+    names) are left out: they set it apart but say nothing.
     """
-    counts = library.keywords(num)
+    from eduread.text.segment import STOPWORDS  # words stored before a stop word was added
+
+    counts = {
+        w: n
+        for w, n in library.keywords(num).items()
+        if w not in STOPWORDS and not any(w in name for name in exclude)
+    }
     if not counts:
         return []
     total = library.conn.execute("SELECT count(*) FROM keywords").fetchone()[0] or 1

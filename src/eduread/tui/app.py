@@ -97,7 +97,8 @@ class ReaderApp(App[None]):
         Binding("N", "next_hit(-1)", "Previous match", show=False),
         Binding("s", "library_search", "Search all"),
         Binding("o", "toggle_panel", "Outline/figures"),
-        Binding("f", "show_figures", "Figures", show=False),
+        Binding("f", "show_tab('figures')", "Figures", show=False),
+        Binding("K", "show_tab('keywords')", "Keywords", show=False),
         Binding("l", "toggle_tree", "Library pane", show=False),
         Binding("t", "toggle_grouping", "Group by year/place", show=False),
         Binding("c", "compare", "Compare"),
@@ -330,7 +331,9 @@ class ReaderApp(App[None]):
         from eduread.library.keywords import top_keywords
 
         assert self.library is not None
-        return top_keywords(self.library, num)
+        entry = self.library.entry(num)
+        places = (entry.place_name, *entry.place_path, entry.issuer) if entry else ()
+        return top_keywords(self.library, num, exclude=tuple(p for p in places if p))
 
     def _panel(self) -> SidePanel:
         """The outline/figures panel (mounted after the first frame; its module loads then)."""
@@ -358,12 +361,13 @@ class ReaderApp(App[None]):
         else:
             self.query_one(ReportView).focus()
 
-    def action_show_figures(self) -> None:
+    def action_show_tab(self, tab: str) -> None:
+        """Show the side panel on one tab (figures, keywords) and put the focus in it."""
         self._panel_forced = True
         self._apply_layout(self.size.width)
         panel = self._panel()
-        panel.active = "tab-figures"
-        self._figures().focus()
+        panel.active = f"tab-{tab}"
+        panel.query_one(f"#{tab}").focus()
 
     def action_toggle_tree(self) -> None:
         tree = self.query_one(PlaceTree)
