@@ -244,7 +244,8 @@ class ReaderApp(App[None]):
 
     def _after_keywords(self) -> None:
         if self.current_num is not None and self._built:
-            self._panel().show_keywords(self._keywords(self.current_num))
+            num = self.current_num
+            self._panel().show_keywords(lambda: self._keywords(num))
         self._set_activity("")
 
     def _after_refresh(self, count: int) -> None:
@@ -277,7 +278,7 @@ class ReaderApp(App[None]):
         except Exception as err:  # a broken stored parse must never crash the reader
             view.show(None, message=f"This report cannot be shown: {err}")
             panel.show(None)
-            self.query_one("#report-header", Static).update(Text(""))
+            self.query_one("#report-header", Static).update(Text(""), layout=False)
             return
         self.current_num = num
         self.library.set_setting("last_report", str(num))
@@ -290,10 +291,10 @@ class ReaderApp(App[None]):
             f" · signed {report.signed}" if report.signed else ""
         )
         header.append(dates, style="dim")
-        self.query_one("#report-header", Static).update(header)
+        self.query_one("#report-header", Static).update(header, layout=False)  # fixed size
         start = self.library.position(num) if offset is None else offset
         view.show(report, start)
-        panel.show(report, self._keywords(num))
+        panel.show(report, lambda: self._keywords(num))
         if highlight:
             view.mark([highlight])
         self._set_status(
@@ -629,7 +630,7 @@ class ReaderApp(App[None]):
         self.push_screen(HelpScreen(groups))
 
     def _set_status(self, text: str) -> None:
-        self.query_one("#status", Static).update(Text(text))
+        self.query_one("#status", Static).update(Text(text), layout=False)  # fixed size: no reflow
 
     def _set_activity(self, text: str) -> None:
         """Background work's progress, at the right of the status bar, never over the user's messages."""

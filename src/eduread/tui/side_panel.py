@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
@@ -36,12 +38,30 @@ class FindWord(Message):
 class KeywordList(OptionList):
     """The words that set this report apart from the rest of the library; Enter finds one."""
 
-    def show(self, keywords: list[tuple[str, float, int]]) -> None:
-        """Fill with (word, score, count) rows, best first."""
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.words: list[str] = []
+        self._load: Callable[[], list[tuple[str, float, int]]] | None = None
+
+    def show(self, load: Callable[[], list[tuple[str, float, int]]] | None) -> None:
+        """Take a way to fetch (word, score, count) rows; they are fetched when the list is on screen."""
+        self._load = load
+        if self.display and self.is_on_screen:
+            self._fill()
+
+    def on_show(self) -> None:
+        if self._load is not None:
+            self._fill()
+
+    def _fill(self) -> None:
+        keywords = self._load() if self._load else []
+        self._load = None
         self.words = [word for word, _score, _count in keywords]
         self.clear_options()
         if not keywords:
-            self.add_option(Option(Text("keywords are being found…", style="italic"), disabled=True))
+            self.add_option(
+                Option(Text("no keywords yet: they are being found", style="italic"), disabled=True)
+            )
             return
         width = max(cell_len(w) for w in self.words)
         self.add_options(
@@ -198,12 +218,14 @@ class SidePanel(Vertical):
     def active(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
 
-    def show(self, report: Report | None, keywords: list[tuple[str, float, int]] | None = None) -> None:
-        """Fill the tabs for a report."""
+    def show(
+        self, report: Report | None, keywords: Callable[[], list[tuple[str, float, int]]] | None = None
+    ) -> None:
+        """Fill the tabs for a report; keywords are fetched only once their tab is shown."""
         self.query_one(OutlineTree).show(report)
         self.query_one(FiguresTable).show(report)
-        self.show_keywords(keywords or [])
+        self.show_keywords(keywords)
 
-    def show_keywords(self, keywords: list[tuple[str, float, int]]) -> None:
-        """Fill the keywords tab (they may arrive after the report, from the background)."""
+    def show_keywords(self, keywords: Callable[[], list[tuple[str, float, int]]] | None) -> None:
+        """Give the keywords tab a way to fetch them (again when they arrive from the background)."""
         self.query_one(KeywordList).show(keywords)
