@@ -195,6 +195,33 @@ def plain_page_down_ms(text: str, presses: int) -> float:
             term.close()
 
 
+def eduread_switch_ms(library: Path, rounds: int) -> float:
+    """Switching as a reader does it: `B`, pick a bookmark, Enter; ms from Enter to the new frame."""
+    from eduread.library.store import Library
+
+    lib = Library(library)
+    nums = [e.num for e in lib.entries()]
+    for num in nums:
+        lib.add_bookmark(num, 0, f"report {num}")
+    lib.close()
+    term = Terminal([sys.executable, "-m", "eduread"], _env(library))
+    try:
+        term.wait_for(b"Search all")
+        term.drain(3.0)  # background upkeep (keywords for the seeds) done first
+        times = []
+        for _ in range(rounds):
+            for i in range(len(nums)):
+                term.key_to_frame_ms(b"B")
+                for _ in range(i):
+                    term.key_to_frame_ms(b"\x1b[B")  # down the list to another report
+                took = term.key_to_frame_ms(b"\r")
+                if took is not None:
+                    times.append(took)
+        return statistics.median(times)
+    finally:
+        term.close()
+
+
 def long_report_text(chars: int) -> str:
     """A report of at least `chars` characters: the seeds' texts end to end under one title."""
     texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
@@ -219,6 +246,7 @@ async def switch_ms(library: Path, rounds: int) -> tuple[float, float, float]:
     async with app.run_test(size=(100, 30)) as pilot:
         for _ in range(4):
             await pilot.pause()
+        await app.workers.wait_for_complete()  # background upkeep (keywords for the seeds) done first
         for _ in range(rounds):
             for num in nums:
                 start = time.perf_counter()
@@ -287,6 +315,7 @@ def main() -> None:
             f"switching between the seed reports: open_report {work:.1f} ms + repaint {paint:.1f} ms "
             f"(repaint with nothing to do: {idle:.1f} ms)"
         )
+        print(f"switching key to frame (B, a bookmark, Enter): {eduread_switch_ms(seeded, 4):.1f} ms")
 
 
 if __name__ == "__main__":
