@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from eduread.analysis.figure_match import FigurePair, match_figures
+from eduread.analysis.figure_match import FigurePair, difference, match_figures
 from eduread.analysis.parts import describe, part_sections, same_place
 from eduread.analysis.topics import classify, topic_names, units
 from eduread.parse.model import Figure, Part, Report, Section
@@ -19,6 +19,13 @@ class Side:
     report: Report
     part: Part | None
     units: list[tuple[Section, str | None]]
+
+    @property
+    def whole_part(self) -> Part | None:
+        """The part compared: the one named, or the report's only part."""
+        if self.part is not None:
+            return self.part
+        return self.report.parts[0] if len(self.report.parts) == 1 else None
 
     @property
     def label(self) -> str:
@@ -74,24 +81,30 @@ class Row:
 
 @dataclass
 class Comparison:
-    """The rows of two sides; `plan_vs_outcome` when one place's plan for a year meets its summary."""
+    """The rows of two sides; `plan_side` ("left" or "right") when one place's plan for a year meets
+    its summary of that year, and says which side holds the plan."""
 
     left: Side
     right: Side
     rows: list[Row]
-    plan_vs_outcome: bool
+    plan_side: str | None = None
+
+    @property
+    def plan_vs_outcome(self) -> bool:
+        """A plan on one side, the same place's summary of that year on the other."""
+        return self.plan_side is not None
 
     def swapped(self) -> Comparison:
         """The same comparison with left and right exchanged."""
         rows = [Row(r.topic, r.name, r.right, r.left, [_swap_pair(p) for p in r.figures]) for r in self.rows]
-        return Comparison(self.right, self.left, rows, self.plan_vs_outcome)
+        flipped = {"left": "right", "right": "left"}.get(self.plan_side or "")
+        return Comparison(self.right, self.left, rows, flipped)
 
     def column_names(self) -> tuple[str, str]:
         """Headings for the two figure columns: target and result when a plan meets its outcome,
         the parts' years when one place is compared with itself, else the two places."""
-        if self.plan_vs_outcome:
-            left_plan = (self.left.part or self.left.report.parts[0]).kind == "plan"
-            return ("target", "result") if left_plan else ("result", "target")
+        if self.plan_side is not None:
+            return ("target", "result") if self.plan_side == "left" else ("result", "target")
         if same_place(self.left.report, self.right.report):
             names = tuple(_short(side) for side in (self.left, self.right))
         else:
@@ -119,8 +132,6 @@ def heading(section: Section) -> str:
 
 
 def _swap_pair(pair: FigurePair) -> FigurePair:
-    from eduread.analysis.figure_match import difference
-
     return FigurePair(pair.label, pair.right, pair.left, difference(pair.right, pair.left), pair.met)
 
 
@@ -141,16 +152,14 @@ def choose_parts(
     return None, None
 
 
-def is_plan_vs_outcome(left: Side, right: Side) -> bool:
-    """One place's plan for year Y on one side, its summary of year Y on the other."""
-    a, b = left.part or _only_part(left.report), right.part or _only_part(right.report)
+def plan_side(left: Side, right: Side) -> str | None:
+    """Which side holds one place's plan for year Y when the other holds its summary of year Y."""
+    a, b = left.whole_part, right.whole_part
     if a is None or b is None or a.year != b.year or {a.kind, b.kind} != {"plan", "summary"}:
-        return False
-    return same_place(left.report, right.report)
-
-
-def _only_part(report: Report) -> Part | None:
-    return report.parts[0] if len(report.parts) == 1 else None
+        return None
+    if not same_place(left.report, right.report):
+        return None
+    return "left" if a.kind == "plan" else "right"
 
 
 def _side(report: Report, part: Part | None) -> Side:
@@ -163,10 +172,7 @@ def compare(
     """Align two reports (or parts of them) by topic and pair the figures of each topic row."""
     left_part, right_part = choose_parts(left, right, left_part, right_part)
     a, b = _side(left, left_part), _side(right, right_part)
-    plan_vs_outcome = is_plan_vs_outcome(a, b)
-    plan_side = None
-    if plan_vs_outcome:
-        plan_side = "left" if (a.part or _only_part(left)).kind == "plan" else "right"  # type: ignore[union-attr]
+    plan = plan_side(a, b)
     names = topic_names()
     rows: dict[str | None, Row] = {}
     for side_name, side in (("left", a), ("right", b)):
@@ -178,5 +184,5 @@ def compare(
     ordered = [r for t, r in rows.items() if t is not None] + ([rows[None]] if None in rows else [])
     for row in ordered:
         if row.paired:
-            row.figures = match_figures(a.figures_in(row.left), b.figures_in(row.right), plan_side=plan_side)
-    return Comparison(a, b, ordered, plan_vs_outcome)
+            row.figures = match_figures(a.figures_in(row.left), b.figures_in(row.right), plan_side=plan)
+    return Comparison(a, b, ordered, plan)

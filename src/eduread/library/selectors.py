@@ -100,9 +100,9 @@ def candidates(library: Library, selector: Selector) -> list[Choice]:
         if selector.year is None and selector.kind is None:
             out.append(Choice(report, None, entry.num))
             continue
-        for part in report.parts:
-            if (selector.year in (None, part.year)) and (selector.kind in (None, part.kind)):
-                out.append(Choice(report, part, entry.num))
+        out.extend(
+            Choice(report, part, entry.num) for part in report.matching_parts(selector.year, selector.kind)
+        )
     return out
 
 

@@ -97,14 +97,15 @@ class Report:
             out.extend(section.walk())
         return out
 
+    def matching_parts(self, year: int | None, kind: str | None) -> list[Part]:
+        """The parts for a year and/or kind (all of them when neither is given)."""
+        return [p for p in self.parts if year in (None, p.year) and kind in (None, p.kind)]
+
     def find_part(self, year: int | None, kind: str | None) -> Part | None:
         """The part for a year and/or kind ("怀化 2020 计划"); None when none matches or none was asked."""
         if year is None and kind is None:
             return None
-        return next(
-            (p for p in self.parts if year in (None, p.year) and kind in (None, p.kind)),
-            None,
-        )
+        return next(iter(self.matching_parts(year, kind)), None)
 
     def section_path(self, offset: int) -> list[Section]:
         """The chain of sections (outermost first) that contains a body offset."""
