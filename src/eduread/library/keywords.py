@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+from eduread.library.batches import in_batches
+
 BATCH = 50
 
 
@@ -53,10 +55,7 @@ def fill_missing(library, progress: Callable[[int, int], None] | None = None) ->
     """Segment the reports that lack word counts, in small transactions; returns how many."""
     from eduread.text.segment import word_counts
 
-    nums = missing(library)
-    for start in range(0, len(nums), BATCH):
-        chunk = nums[start : start + BATCH]
+    def segment(chunk: list[int]) -> None:
         library.set_keywords([(num, word_counts(library.body(num))) for num in chunk])
-        if progress:
-            progress(min(start + BATCH, len(nums)), len(nums))
-    return len(nums)
+
+    return in_batches(missing(library), BATCH, segment, progress)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from eduread.library.batches import in_batches
 from eduread.parse.model import PARSER_VERSION
 
 BATCH = 100
@@ -22,11 +23,7 @@ def reparse_stale(library, progress: Callable[[int, int], None] | None = None) -
 
     An interrupt leaves whole batches done and the rest stale, to be picked up next time.
     """
-    nums = stale_nums(library)
-    for start in range(0, len(nums), BATCH):
-        library.refresh_parses(nums[start : start + BATCH])
-        if progress:
-            progress(min(start + BATCH, len(nums)), len(nums))
-    if nums:
+    count = in_batches(stale_nums(library), BATCH, library.refresh_parses, progress)
+    if count:
         library.compact()
-    return len(nums)
+    return count

@@ -105,16 +105,16 @@ class Searcher:
     def __init__(self, library: Library) -> None:
         self.library = library
         self.conn = library.conn
-        self._lengths: dict[int, float] | None = None
+        self._norm_cache: dict[int, float] | None = None
         self._dead: set[int] | None = None
 
     def _norms(self) -> dict[int, float]:
         """bm25's length factor of every report, K1 · (1 − B + B · length / average), computed once."""
-        if self._lengths is None:
+        if self._norm_cache is None:
             lengths = dict(self.conn.execute("SELECT num, body_len FROM reports"))
             avg = (sum(lengths.values()) / max(1, len(lengths))) or 1.0
-            self._lengths = {num: K1 * (1 - B + B * n / avg) for num, n in lengths.items()}
-        return self._lengths
+            self._norm_cache = {num: K1 * (1 - B + B * n / avg) for num, n in lengths.items()}
+        return self._norm_cache
 
     def _removed(self) -> set[int]:
         if self._dead is None:
@@ -187,10 +187,7 @@ class Searcher:
         ranked = heapq.nsmallest(limit, docs, key=lambda d: (-scores[d], d))
         result.ranked = ranked
         result.reports = len(docs)
-        result.total = sum(
-            sum(counts[d] for d in docs) if len(docs) < len(counts) else sum(counts.values())
-            for counts in per_term
-        )
+        result.total = sum(counts[d] for counts in per_term for d in docs)
         self._fill_hits(result, terms, ranked, limit, per_report)
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
