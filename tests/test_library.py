@@ -245,6 +245,7 @@ def test_keywords_are_stored_and_genre_weighted(tmp_path: Path) -> None:
     from eduread.text import segment
 
     segment._jieba.cache_clear()  # an earlier test may have loaded jieba under other XDG dirs
+    segment._router.cache_clear()
     library = Library(tmp_path / "kw", seed=False)
     import_paths(library, [str(p) for p in sorted(SEEDS.glob("*.txt"))])  # keywords on, as users import
     huaihua = library.entries(place="怀化")[0]

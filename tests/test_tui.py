@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SEEDS
+from eduread.library.rows import Rows
 from eduread.library.store import Library
 from eduread.parse import parse_file
 from eduread.tui.app import ReaderApp
@@ -193,7 +194,7 @@ async def test_markup_like_text_and_narrow_terminal(tmp_path: Path) -> None:
     path = tmp_path / "markup.txt"
     path.write_text(text, encoding="utf-8")
     report, original = read_report(path)
-    num = lib.add_batch([(report, original, str(path))])[0]
+    num = lib.add_batch([Rows.of(report, original, str(path))])[0]
     lib.close()
     app = ReaderApp(folder, open_num=num)
     async with app.run_test(size=(60, 20)) as pilot:

@@ -8,32 +8,68 @@ from __future__ import annotations
 
 import sqlite3
 from array import array
-from collections import Counter, defaultdict
 from collections.abc import Iterable
-from operator import add
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # numpy loads only where grams are counted or written, never for a lookup
+    import numpy as np
+
+    Grams = tuple[np.ndarray, np.ndarray]  # sorted gram codes (uint64) and their counts (uint32)
+
+_CHAR_BITS = 21  # every code point fits
+_PAIR = 1 << (2 * _CHAR_BITS)  # pairs are tagged above any single character's code
 
 
-def gram_counts(body: str) -> Counter[str]:
-    """How often each character and each pair of adjacent characters occurs (newlines excluded)."""
-    counts: Counter[str] = Counter(body)
-    counts.update(map(add, body, body[1:]))
-    return Counter({g: n for g, n in counts.items() if "\n" not in g})
+def gram_counts(body: str) -> Grams:
+    """Codes of every character and every pair of adjacent characters (newlines excluded), counted."""
+    import numpy as np
+
+    units = np.frombuffer(body.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+    newline = units == 10
+    pairs = (units[:-1] << np.uint64(_CHAR_BITS)) | units[1:]
+    codes = np.concatenate([units[~newline], pairs[~(newline[:-1] | newline[1:])] + np.uint64(_PAIR)])
+    found, counts = np.unique(codes, return_counts=True)
+    return found, counts.astype(np.uint32)
 
 
-def write_segment(conn: sqlite3.Connection, docs: Iterable[tuple[int, Counter[str]]]) -> None:
-    """Store one segment for a batch of (report number, gram counts); call inside a transaction."""
-    postings: dict[str, tuple[array, array]] = defaultdict(lambda: (array("I"), array("I")))
-    for num, counts in docs:
-        for gram, n in counts.items():
-            entry = postings[gram]
-            entry[0].append(num)
-            entry[1].append(n)
-    if not postings:
+def decode(code: int) -> str:
+    """The one- or two-character string a gram code stands for."""
+    if code < _PAIR:
+        return chr(code)
+    code -= _PAIR
+    return chr(code >> _CHAR_BITS) + chr(code & ((1 << _CHAR_BITS) - 1))
+
+
+def write_segment(conn: sqlite3.Connection, docs: Iterable[tuple[int, Grams]]) -> None:
+    """Store one segment for a batch of (report number, gram counts); call inside a transaction.
+
+    The batch's grams are sorted once (numpy), so each gram's report numbers and counts are one
+    slice of the sorted arrays, in the order the reports came.
+    """
+    import numpy as np
+
+    docs = list(docs)
+    if not docs:
         return
+    codes = np.concatenate([found for _num, (found, _counts) in docs])
+    if not len(codes):
+        return
+    counts = np.concatenate([c for _num, (_found, c) in docs]).astype(np.uint32)
+    nums = np.repeat(
+        np.array([num for num, _g in docs], dtype=np.uint32), [len(found) for _num, (found, _c) in docs]
+    )
+    order = np.argsort(codes, kind="stable")
+    codes, counts, nums = codes[order], counts[order], nums[order]
+    starts = np.flatnonzero(np.diff(codes)) + 1
+    bounds = [0, *starts.tolist(), len(codes)]
+    firsts = codes[bounds[:-1]].tolist()
     seg = conn.execute("SELECT coalesce(max(seg), 0) + 1 FROM grams").fetchone()[0]
     conn.executemany(
         "INSERT INTO grams(gram, seg, docs, counts) VALUES (?, ?, ?, ?)",
-        ((gram, seg, d.tobytes(), c.tobytes()) for gram, (d, c) in postings.items()),
+        (
+            (decode(code), seg, nums[lo:hi].tobytes(), counts[lo:hi].tobytes())
+            for code, lo, hi in zip(firsts, bounds[:-1], bounds[1:], strict=True)
+        ),
     )
 
 

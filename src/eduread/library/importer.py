@@ -6,7 +6,6 @@ import glob
 import multiprocessing
 import os
 import sys
-from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from pathlib import Path
 
 from eduread.errors import ReportError
 from eduread.library import grams
+from eduread.library.rows import Rows
 from eduread.parse.model import Report
 from eduread.parse.report import REPORT_SUFFIXES, parse_text, read_text
 
@@ -63,7 +63,7 @@ def expand(paths: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
     return unique, failed
 
 
-def read_report(path: Path):  # -> tuple[Report, str]
+def read_report(path: Path) -> tuple[Report, str]:
     """Parse one file for import, returning the report and the decoded original text."""
     if not path.name.lower().endswith(REPORT_SUFFIXES):
         raise ReportError(str(path), "not a .txt, .text, .html or .htm file")
@@ -76,9 +76,8 @@ class Prepared:
     """Everything one file needs before it is stored, computed away from the database."""
 
     source: str
-    report: Report | None = None
-    original: str = ""
-    grams: Counter[str] | None = None
+    rows: Rows | None = None
+    grams: grams.Grams | None = None
     words: dict[str, int] | None = None
     error: str = ""
 
@@ -94,7 +93,8 @@ def prepare(path: Path, keywords: bool) -> Prepared:
         from eduread.text.segment import word_counts
 
         words = word_counts(report.body)
-    return Prepared(str(path.resolve()), report, original, grams.gram_counts(report.body), words)
+    source = str(path.resolve())
+    return Prepared(source, Rows.of(report, original, source), grams.gram_counts(report.body), words)
 
 
 def _prepared(files: list[Path], keywords: bool, workers: int | None) -> Iterator[Prepared]:
@@ -140,23 +140,20 @@ def import_paths(
     def flush() -> None:
         if pending:
             result.nums.extend(
-                library.add_batch(
-                    [(p.report, p.original, p.source) for p in pending],
-                    extras=[(p.grams, p.words) for p in pending],
-                )
+                library.add_batch([p.rows for p in pending], extras=[(p.grams, p.words) for p in pending])
             )
             result.imported.extend(p.source for p in pending)
             pending.clear()
             pending_ids.clear()
 
     for done, item in enumerate(_prepared(files, keywords, workers), 1):
-        if item.report is None:
+        if item.rows is None:
             result.failed.append((item.source, item.error))
-        elif item.report.id in pending_ids or library.has_id(item.report.id):
+        elif item.rows.id in pending_ids or library.has_id(item.rows.id):
             result.duplicates += 1
         else:
             pending.append(item)
-            pending_ids.add(item.report.id)
+            pending_ids.add(item.rows.id)
             if len(pending) >= BATCH:
                 flush()
         if progress:

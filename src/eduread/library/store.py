@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
-from eduread.library import schema
+from eduread.library import grams, schema
+from eduread.library.rows import Rows, cache_row, listing
 from eduread.paths import bundled_dir, library_dir
 
 DB_NAME = "library.sqlite3"
@@ -60,64 +60,29 @@ def _entry(row: tuple) -> Entry:
     )
 
 
-def _cache_row(report) -> tuple[str, str, str]:  # report: Report
-    """(body, parse JSON without the body, flat outline JSON): what the library keeps of a parse."""
-    data = report.to_dict()
-    body = data.pop("body")
-    data["meta"] = report.meta
-    data["parser_version"] = report.parser_version
-    outline = json.dumps(_flat_outline(data["sections"]), ensure_ascii=False)
-    return body, json.dumps(data, ensure_ascii=False), outline
-
-
-def _flat_outline(sections: list[dict], out: list | None = None) -> list:
-    out = [] if out is None else out
-    for s in sections:
-        out.append([s["start"], s["end"], s["level"], f"{s['marker']}{s['title']}"])
-        _flat_outline(s["children"], out)
-    return out
-
-
-def _listing(report) -> tuple:  # report: Report
-    """The reports-table columns that come from a parse."""
-    return (
-        report.id,
-        report.title,
-        report.place.name,
-        json.dumps(report.place.path, ensure_ascii=False),
-        report.place.code,
-        report.issuer,
-        json.dumps([asdict(p) for p in report.parts], ensure_ascii=False),
-        report.published,
-        report.signed,
-    )
-
-
-def _insert(conn: sqlite3.Connection, report, original: str, source: str) -> int:
+def _insert(conn: sqlite3.Connection, rows: Rows) -> int:
     """Every row of one new report but its short grams (written per batch); returns its number."""
-    from eduread.parse.model import Report
-
-    assert isinstance(report, Report)
-    body, data_json, outline_json = _cache_row(report)
     cur = conn.execute(
         "INSERT INTO reports(id, title, place_name, place_path, place_code, issuer, parts, published,"
         " signed, source_path, body_len) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-        (*_listing(report), source, len(body)),
+        (*rows.listing, rows.source, len(rows.body)),
     )
     num = int(cur.lastrowid or 0)
-    _write_parts(conn, num, report)
-    conn.execute("INSERT INTO texts(num, original, body) VALUES (?,?,?)", (num, original, body))
+    conn.executemany(
+        "INSERT INTO parts(num, kind, year, label) VALUES (?,?,?,?)", [(num, *p) for p in rows.parts]
+    )
+    conn.execute("INSERT INTO texts(num, original, body) VALUES (?,?,?)", (num, rows.original, rows.body))
     conn.execute(
         "INSERT INTO parses(num, parser_version, data, outline) VALUES (?,?,?,?)",
-        (num, report.parser_version, data_json, outline_json),
+        (num, rows.parser_version, rows.data, rows.outline),
     )
-    conn.execute("INSERT INTO fts(rowid, body) VALUES (?, ?)", (num, body))
+    conn.execute("INSERT INTO fts(rowid, body) VALUES (?, ?)", (num, rows.body))
     return num
 
 
 def _update_parse(conn: sqlite3.Connection, num: int, report) -> None:
     """A new parse of an unchanged body: cache, listing columns and parts."""
-    _body, data_json, outline_json = _cache_row(report)
+    _body, data_json, outline_json = cache_row(report)
     conn.execute(
         "UPDATE parses SET parser_version = ?, data = ?, outline = ? WHERE num = ?",
         (report.parser_version, data_json, outline_json, num),
@@ -125,14 +90,9 @@ def _update_parse(conn: sqlite3.Connection, num: int, report) -> None:
     conn.execute(
         "UPDATE reports SET id = ?, title = ?, place_name = ?, place_path = ?, place_code = ?, issuer = ?,"
         " parts = ?, published = ?, signed = ? WHERE num = ?",
-        (*_listing(report), num),
+        (*listing(report), num),
     )
     conn.execute("DELETE FROM parts WHERE num = ?", (num,))
-    _write_parts(conn, num, report)
-
-
-def _write_parts(conn: sqlite3.Connection, num: int, report) -> None:
-    """One row per part, so lists and selectors can filter by year and kind."""
     conn.executemany(
         "INSERT INTO parts(num, kind, year, label) VALUES (?,?,?,?)",
         [(num, p.kind, p.year, p.label) for p in report.parts],
@@ -207,25 +167,23 @@ class Library:
 
     def add_batch(
         self,
-        items: list[tuple[object, str, str]],
-        extras: list[tuple[Counter | None, dict[str, int] | None]] | None = None,
+        items: list[Rows],
+        extras: list[tuple[grams.Grams | None, dict[str, int] | None]] | None = None,
     ) -> list[int]:
-        """Store (Report, original text, source path) items atomically; returns their numbers.
+        """Store reports' rows atomically; returns their numbers.
 
         `extras` may bring each item's short-gram counts and jieba word counts, computed elsewhere
         (an import's worker processes); missing gram counts are computed here.
         """
-        from eduread.library import grams
-
         nums: list[int] = []
         gram_docs = []
         words = []
         with self.transaction() as conn:
-            for i, (report, original, source) in enumerate(items):
+            for i, rows in enumerate(items):
                 counts, word_counts = extras[i] if extras else (None, None)
-                num = _insert(conn, report, original, source)
+                num = _insert(conn, rows)
                 nums.append(num)
-                gram_docs.append((num, counts if counts is not None else grams.gram_counts(report.body)))  # type: ignore[attr-defined]
+                gram_docs.append((num, counts if counts is not None else grams.gram_counts(rows.body)))
                 if word_counts is not None:
                     words.append((num, word_counts))
             grams.write_segment(conn, gram_docs)
@@ -245,7 +203,6 @@ class Library:
         replaced whole, since every stored offset and its search index point into the old body.
         Returns the numbers of the replacements.
         """
-        from eduread.library import grams
         from eduread.parse.report import parse_text
 
         replaced: list[int] = []
@@ -264,7 +221,7 @@ class Library:
                     _update_parse(conn, num, report)
                     continue
                 _delete(conn, num, body)
-                new = _insert(conn, report, original, source or "")
+                new = _insert(conn, Rows.of(report, original, source or ""))
                 replaced.append(new)
                 gram_docs.append((new, grams.gram_counts(report.body)))
             if gram_docs:
@@ -287,8 +244,6 @@ class Library:
 
     def reindex(self) -> int:
         """Rebuild the search index (trigram and short-gram) from the stored texts."""
-        from eduread.library import grams
-
         with self.transaction() as conn:
             conn.execute("INSERT INTO fts(fts) VALUES ('rebuild')")
             conn.execute("DELETE FROM grams")
@@ -302,8 +257,6 @@ class Library:
 
     def compact(self) -> None:
         """Merge short-gram segments when imports have left many."""
-        from eduread.library import grams
-
         if grams.segment_count(self.conn) > 8:
             with self.transaction() as conn:
                 dead = {r[0] for r in conn.execute("SELECT num FROM removed")}

@@ -18,7 +18,7 @@ STOPWORDS = frozenset(
 
 def load() -> None:
     """Load jieba's dictionary now (before forking import workers, so they share it)."""
-    _jieba()
+    _router()
 
 
 @lru_cache(maxsize=1)
@@ -33,11 +33,16 @@ def _jieba():  # -> module
     return jieba
 
 
-def words(text: str) -> list[str]:
-    """Chinese words of two or more characters, stop words removed."""
-    return [w for w in _jieba().lcut(text, HMM=False) if _WORD.match(w) and w not in STOPWORDS]
+@lru_cache(maxsize=1)
+def _router():  # -> WordRoute
+    from eduread.text.word_route import WordRoute
+
+    dt = _jieba().dt
+    return WordRoute(dt.FREQ, dt.total)
 
 
 def word_counts(text: str, top: int = 200) -> dict[str, int]:
     """The most frequent words of a text with their counts."""
-    return dict(Counter(words(text)).most_common(top))
+    counts = Counter(text[i : i + n] for i, n in _router().route(text) if n > 1)
+    kept = Counter({w: c for w, c in counts.items() if _WORD.match(w) and w not in STOPWORDS})
+    return dict(kept.most_common(top))

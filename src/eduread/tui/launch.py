@@ -12,6 +12,7 @@ def launch(path: str | None, library_folder: str | None) -> int:
     if path is not None:
         from eduread.errors import ReportError
         from eduread.library.importer import read_report
+        from eduread.library.rows import Rows
         from eduread.library.store import Library, LibraryError
 
         file = Path(path)
@@ -25,9 +26,8 @@ def launch(path: str | None, library_folder: str | None) -> int:
             library = Library(library_folder)
             report, original = read_report(file)
             existing = library.conn.execute("SELECT num FROM reports WHERE id = ?", (report.id,)).fetchone()
-            open_num = (
-                existing[0] if existing else library.add_batch([(report, original, str(file.resolve()))])[0]
-            )
+            source = str(file.resolve())
+            open_num = existing[0] if existing else library.add_batch([Rows.of(report, original, source)])[0]
             library.close()
         except (ReportError, LibraryError) as err:
             print(f"eduread: {err}", file=sys.stderr)

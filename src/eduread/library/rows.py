@@ -1,0 +1,74 @@
+"""One parsed report as the rows the library writes, built where it was parsed (an import worker).
+
+Turning a Report into JSON and tuples takes as long as writing them; doing it next to the parser
+leaves the single database-writing process with nothing but the writes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+
+@dataclass
+class Rows:
+    """A report's columns: listing, parts, cleaned body, parse cache and original text."""
+
+    id: str
+    listing: tuple  # reports-table columns from the parse, id first
+    parts: list[tuple[str, int, str]]
+    body: str
+    data: str  # Report.to_dict() without the body, as JSON
+    outline: str  # flat [[start, end, level, title], ...] as JSON, for search hits
+    parser_version: int
+    original: str
+    source: str
+
+    @classmethod
+    def of(cls, report, original: str, source: str) -> Rows:  # report: Report
+        """The rows of a parsed report, its decoded original text and where it came from."""
+        body, data, outline = cache_row(report)
+        return cls(
+            report.id,
+            listing(report),
+            [(p.kind, p.year, p.label) for p in report.parts],
+            body,
+            data,
+            outline,
+            report.parser_version,
+            original,
+            source,
+        )
+
+
+def cache_row(report) -> tuple[str, str, str]:  # report: Report
+    """(body, parse JSON without the body, flat outline JSON): what the library keeps of a parse."""
+    data = report.to_dict()
+    body = data.pop("body")
+    data["meta"] = report.meta
+    data["parser_version"] = report.parser_version
+    outline = json.dumps(_flat_outline(data["sections"]), ensure_ascii=False)
+    return body, json.dumps(data, ensure_ascii=False), outline
+
+
+def _flat_outline(sections: list[dict], out: list | None = None) -> list:
+    out = [] if out is None else out
+    for s in sections:
+        out.append([s["start"], s["end"], s["level"], f"{s['marker']}{s['title']}"])
+        _flat_outline(s["children"], out)
+    return out
+
+
+def listing(report) -> tuple:  # report: Report
+    """The reports-table columns that come from a parse."""
+    return (
+        report.id,
+        report.title,
+        report.place.name,
+        json.dumps(report.place.path, ensure_ascii=False),
+        report.place.code,
+        report.issuer,
+        json.dumps([asdict(p) for p in report.parts], ensure_ascii=False),
+        report.published,
+        report.signed,
+    )
