@@ -216,16 +216,25 @@ def test_remove_and_reindex(library: Library) -> None:
     del searcher
 
 
-def test_damaged_index_names_reindex(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "UPDATE trigrams SET keys = substr(keys, 1, length(keys) - 3)",  # postings cut short
+        "DELETE FROM trigrams",  # postings gone
+        "DELETE FROM grams",
+    ],
+)
+def test_damaged_index_names_reindex(tmp_path: Path, damage: str) -> None:
     home = tmp_path / "home"
     assert eduread(home, "list").returncode == 0
     conn = sqlite3.connect(home / "library.sqlite3")
-    conn.execute("DELETE FROM fts_idx")
-    conn.execute("DELETE FROM fts_data WHERE id > 10")
+    conn.execute(damage)
     conn.commit()
     conn.close()
-    out = eduread(home, "search", "教师队伍")
+    query = "学位" if "grams" in damage and "tri" not in damage else "教师队伍"
+    out = eduread(home, "search", query)
     assert out.returncode == 2 and "eduread reindex" in out.stderr and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
     assert eduread(home, "reindex").returncode == 0
     fixed = json.loads(eduread(home, "search", "教师队伍", "--json").stdout)
     assert fixed["total"] == 12
@@ -357,4 +366,50 @@ def test_word_frequencies_follow_imports_removals_and_upgrades(tmp_path: Path) -
     library.close()
     library = Library(tmp_path / "lib")
     assert dict(library.conn.execute("SELECT word, df FROM word_df WHERE df > 0")) == expected
+    library.close()
+
+
+def test_trigram_positions_answer_overlaps_edges_and_lines(tmp_path: Path) -> None:
+    """Derived from a seed: repeats that overlap, a term at the very start and end, one across a line."""
+    text = SEED_TEXT[sorted(SEED_TEXT)[0]]
+    folder = tmp_path / "edge"
+    folder.mkdir()
+    (folder / "edge.txt").write_text(text + "\n\n哈哈哈哈哈哈哈对对对对对\n结尾五个字", encoding="utf-8")
+    library = Library(tmp_path / "lib")
+    import_paths(library, [str(folder)], keywords=False)
+    searcher = Searcher(library)
+    body = library.body(library.entries()[-1].num)
+    for term in [
+        "哈哈哈",
+        "哈哈哈哈",
+        "哈哈哈哈哈哈哈",
+        "哈对对对",
+        "对对对对对",
+        "结尾五个字",
+        body[:7],
+        "对\n结尾",
+    ]:
+        result = searcher.search(f'"{term}"')
+        assert (result.total, result.reports) == scan_counts(library, term), term
+    assert searcher.search('"哈哈哈哈"').total == 4  # overlapping, as Ctrl+F counts them
+    library.close()
+
+
+def test_a_version_2_library_moves_its_index_out_of_fts5(tmp_path: Path) -> None:
+    library = Library(tmp_path / "lib")
+    expected = scan_counts(library, "教师队伍")
+    with library.transaction() as conn:
+        conn.execute("DROP TABLE trigrams")
+        conn.execute(
+            "CREATE VIRTUAL TABLE fts USING fts5(body, content='texts', content_rowid='num',"
+            " tokenize='trigram case_sensitive 1')"
+        )
+        conn.execute("INSERT INTO fts(fts) VALUES ('rebuild')")
+        conn.execute("UPDATE state SET value = '2' WHERE key = 'schema'")
+    library.close()
+    library = Library(tmp_path / "lib")
+    tables = {r[0] for r in library.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "fts" not in tables and "trigrams" in tables
+    result = Searcher(library).search("教师队伍")
+    assert (result.total, result.reports) == expected and expected[0] == 12
     library.close()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from eduread.errors import ReportError
-from eduread.library import grams
+from eduread.library.index import BodyIndex
 from eduread.library.rows import Rows
 from eduread.parse.model import Report
 from eduread.parse.report import REPORT_SUFFIXES, parse_text, read_text
@@ -77,13 +77,13 @@ class Prepared:
 
     source: str
     rows: Rows | None = None
-    grams: grams.Grams | None = None
+    index: BodyIndex | None = None
     words: dict[str, int] | None = None
     error: str = ""
 
 
 def prepare(path: Path, keywords: bool) -> Prepared:
-    """Read, parse, count short grams and (with keywords) jieba's words of one file."""
+    """Read, parse, index and (with keywords) count jieba's words of one file."""
     try:
         report, original = read_report(path)
     except ReportError as err:
@@ -94,7 +94,7 @@ def prepare(path: Path, keywords: bool) -> Prepared:
 
         words = word_counts(report.body)
     source = str(path.resolve())
-    return Prepared(source, Rows.of(report, original, source), grams.gram_counts(report.body), words)
+    return Prepared(source, Rows.of(report, original, source), BodyIndex.of(report.body), words)
 
 
 def _prepared(files: list[Path], keywords: bool, workers: int | None) -> Iterator[Prepared]:
@@ -140,7 +140,7 @@ def import_paths(
     def flush() -> None:
         if pending:
             result.nums.extend(
-                library.add_batch([p.rows for p in pending], extras=[(p.grams, p.words) for p in pending])
+                library.add_batch([p.rows for p in pending], extras=[(p.index, p.words) for p in pending])
             )
             result.imported.extend(p.source for p in pending)
             pending.clear()

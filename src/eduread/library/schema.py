@@ -6,7 +6,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-SCHEMA_VERSION = 2  # 2: word_df, each word's document frequency for keywords
+SCHEMA_VERSION = 3  # 2: word_df, each word's document frequency; 3: trigrams replace FTS5
 
 DDL = """
 CREATE TABLE IF NOT EXISTS reports (
@@ -68,10 +68,10 @@ CREATE TABLE IF NOT EXISTS notes (
 );
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
-    body, content='texts', content_rowid='num', tokenize='trigram case_sensitive 1'
-);
-CREATE VIRTUAL TABLE IF NOT EXISTS fts_instances USING fts5vocab(fts, 'instance');
+CREATE TABLE IF NOT EXISTS trigrams (
+    code INTEGER NOT NULL, seg INTEGER NOT NULL, keys BLOB NOT NULL,  -- see trigrams.py
+    PRIMARY KEY (code, seg)
+) WITHOUT ROWID;
 """
 
 
@@ -89,15 +89,21 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     return conn
 
 
-def create(conn: sqlite3.Connection) -> None:
-    """Create every table that is missing, inside one transaction (none when the library is current)."""
+def create(conn: sqlite3.Connection) -> int | None:
+    """Create every table that is missing, inside one transaction (none when the library is current).
+
+    Returns the version the library had before (None for a new or current one): from version 2
+    down, the caller must rebuild the search index, which FTS5 held until version 3.
+    """
     try:
         row = conn.execute("SELECT value FROM state WHERE key = 'schema'").fetchone()
     except sqlite3.OperationalError:  # a new library: no tables yet
         row = None
     if row is not None and row[0] == str(SCHEMA_VERSION):
-        return
+        return None
     conn.execute("BEGIN IMMEDIATE")
+    conn.execute("DROP TABLE IF EXISTS fts_instances")
+    conn.execute("DROP TABLE IF EXISTS fts")
     for statement in DDL.split(";\n"):
         if statement.strip():
             conn.execute(statement)
@@ -109,3 +115,4 @@ def create(conn: sqlite3.Connection) -> None:
         conn.executemany("INSERT OR REPLACE INTO word_df(word, df) VALUES (?, ?)", counts.items())
     conn.execute("INSERT OR REPLACE INTO state(key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
     conn.execute("COMMIT")
+    return int(row[0]) if row is not None else None

@@ -1,6 +1,6 @@
 """Find every occurrence of a query across the library, like Ctrl+F, ranked by bm25.
 
-Queries of three characters or more are answered from the FTS5 trigram index's positions;
+Queries of three characters or more are answered from the trigram positions (trigrams.py);
 one- and two-character queries from the short-gram counts (grams.py). Neither scans the texts:
 bodies are read only for the reports on the page being shown.
 """
@@ -14,14 +14,13 @@ import sqlite3
 import time
 from dataclasses import dataclass, field
 
-from eduread.library import grams
+from eduread.library import grams, trigrams
 from eduread.library.store import Library, LibraryError
 from eduread.text.width import fold_width
 
 _TOKEN = re.compile(r'"([^"]+)"|“([^”]+)”|(\S+)')
 K1, B = 1.2, 0.75
 SNIPPET_SIDE = 28
-POSITION_BITS = 32  # offsets within a body stay below 2**32
 
 
 @dataclass
@@ -107,6 +106,8 @@ class Searcher:
         self.conn = library.conn
         self._norm_cache: dict[int, float] | None = None
         self._dead: set[int] | None = None
+        self._dead_array = None  # the same as a numpy array, for trigram lookups
+        self._checked = False
 
     def _norms(self) -> dict[int, float]:
         """bm25's length factor of every report, K1 · (1 − B + B · length / average), computed once."""
@@ -121,30 +122,30 @@ class Searcher:
             self._dead = {r[0] for r in self.conn.execute("SELECT num FROM removed")}
         return self._dead
 
+    def _check_index(self) -> None:
+        """An index emptied behind the library's back would answer every query with nothing."""
+        if self._checked:
+            return
+        has_text = self.conn.execute("SELECT EXISTS (SELECT 1 FROM reports WHERE body_len >= 3)").fetchone()[
+            0
+        ]
+        for table in ("grams", "trigrams"):
+            if has_text and not self.conn.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0]:
+                raise trigrams.DamagedIndex(f"the {table} table is empty")
+        self._checked = True
+
     def counts(self, term: str) -> dict[int, int]:
         """Report number → occurrences of term, from the index."""
+        self._check_index()
+        dead = self._removed()
         if len(term) <= 2:
             found = grams.lookup(self.conn, term)
-            dead = self._removed()
             return {d: n for d, n in found.items() if d not in dead} if dead else found
-        if len(term) == 3:
-            rows = self.conn.execute(
-                "SELECT doc, count(*) FROM fts_instances WHERE term = ? GROUP BY doc", (term,)
-            )
-            return dict(rows)
-        # Longer terms: the trigrams at offsets 0, 3, 6 … and n-3 must all stand where the term
-        # would put them. Each instance becomes one integer, report << 20 | (offset - k), so SQLite
-        # intersects them and counts per report without a row per position reaching Python.
-        n = len(term)
-        ks = list(range(0, n - 2, 3))
-        if ks[-1] != n - 3:
-            ks.append(n - 3)
-        parts = " INTERSECT ".join(
-            f"SELECT (doc << {POSITION_BITS}) + offset - {k} AS key FROM fts_instances WHERE term = ?"
-            for k in ks
-        )
-        sql = f"SELECT key >> {POSITION_BITS}, count(*) FROM ({parts}) GROUP BY 1"
-        return dict(self.conn.execute(sql, [term[k : k + 3] for k in ks]))
+        if self._dead_array is None:
+            import numpy as np
+
+            self._dead_array = np.array(sorted(dead), dtype=np.uint64)
+        return trigrams.counts(self.conn, term, self._dead_array)
 
     def search(
         self,
@@ -164,7 +165,7 @@ class Searcher:
             return result
         try:
             per_term = [self.counts(t) for t in terms]
-        except sqlite3.DatabaseError as err:
+        except (sqlite3.DatabaseError, trigrams.DamagedIndex) as err:
             raise LibraryError(
                 f"{self.library.path}: the search index is damaged ({err}); run `eduread reindex`"
             ) from None

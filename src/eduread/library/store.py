@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from eduread.library import grams, schema
+from eduread.library import index, schema
 from eduread.library.rows import Rows, cache_row, listing
 from eduread.paths import bundled_dir, library_dir
 
@@ -61,7 +61,7 @@ def _entry(row: tuple) -> Entry:
 
 
 def _insert(conn: sqlite3.Connection, rows: Rows) -> int:
-    """Every row of one new report but its short grams (written per batch); returns its number."""
+    """Every row of one new report but its index entries (written per batch); returns its number."""
     cur = conn.execute(
         "INSERT INTO reports(id, title, place_name, place_path, place_code, issuer, parts, published,"
         " signed, source_path, body_len) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
@@ -76,7 +76,6 @@ def _insert(conn: sqlite3.Connection, rows: Rows) -> int:
         "INSERT INTO parses(num, parser_version, data, outline) VALUES (?,?,?,?)",
         (num, rows.parser_version, rows.data, rows.outline),
     )
-    conn.execute("INSERT INTO fts(rowid, body) VALUES (?, ?)", (num, rows.body))
     return num
 
 
@@ -111,12 +110,11 @@ def _add_words(conn: sqlite3.Connection, items: list[tuple[int, dict[str, int]]]
     )
 
 
-def _delete(conn: sqlite3.Connection, num: int, body: str) -> None:
-    """Remove one report: its rows, its trigram entries, and (by marking it) its short grams."""
+def _delete(conn: sqlite3.Connection, num: int) -> None:
+    """Remove one report: its rows, and (by marking it removed) its index entries."""
     row = conn.execute("SELECT words FROM keywords WHERE num = ?", (num,)).fetchone()
     if row is not None:
         conn.executemany("UPDATE word_df SET df = df - 1 WHERE word = ?", [(w,) for w in json.loads(row[0])])
-    conn.execute("INSERT INTO fts(fts, rowid, body) VALUES ('delete', ?, ?)", (num, body))
     conn.execute("INSERT OR IGNORE INTO removed(num) VALUES (?)", (num,))
     conn.execute("DELETE FROM reports WHERE num = ?", (num,))
 
@@ -130,9 +128,11 @@ class Library:
         new = not self.path.exists()
         try:
             self.conn = schema.connect(self.path)
-            schema.create(self.conn)
+            before = schema.create(self.conn)
         except sqlite3.DatabaseError as err:
             raise LibraryError(f"{self.path}: cannot open the library ({err})") from None
+        if before is not None and before < 3:  # the index moved out of FTS5
+            self.reindex()
         if new and seed:
             self._add_seeds()
 
@@ -168,25 +168,25 @@ class Library:
     def add_batch(
         self,
         items: list[Rows],
-        extras: list[tuple[grams.Grams | None, dict[str, int] | None]] | None = None,
+        extras: list[tuple[index.BodyIndex | None, dict[str, int] | None]] | None = None,
     ) -> list[int]:
         """Store reports' rows atomically; returns their numbers.
 
-        `extras` may bring each item's short-gram counts and jieba word counts, computed elsewhere
-        (an import's worker processes); missing gram counts are computed here.
+        `extras` may bring each item's index entries and jieba word counts, computed elsewhere
+        (an import's worker processes); a missing index is computed here.
         """
         nums: list[int] = []
-        gram_docs = []
+        indexed = []
         words = []
         with self.transaction() as conn:
             for i, rows in enumerate(items):
-                counts, word_counts = extras[i] if extras else (None, None)
+                body_index, word_counts = extras[i] if extras else (None, None)
                 num = _insert(conn, rows)
                 nums.append(num)
-                gram_docs.append((num, counts if counts is not None else grams.gram_counts(rows.body)))
+                indexed.append((num, body_index or index.BodyIndex.of(rows.body)))
                 if word_counts is not None:
                     words.append((num, word_counts))
-            grams.write_segment(conn, gram_docs)
+            index.write(conn, indexed)
             _add_words(conn, words)
         return nums
 
@@ -206,7 +206,7 @@ class Library:
         from eduread.parse.report import parse_text
 
         replaced: list[int] = []
-        gram_docs = []
+        indexed = []
         with self.transaction() as conn:
             for num in nums:
                 row = conn.execute(
@@ -220,12 +220,11 @@ class Library:
                 if report.body == body:
                     _update_parse(conn, num, report)
                     continue
-                _delete(conn, num, body)
+                _delete(conn, num)
                 new = _insert(conn, Rows.of(report, original, source or ""))
                 replaced.append(new)
-                gram_docs.append((new, grams.gram_counts(report.body)))
-            if gram_docs:
-                grams.write_segment(conn, gram_docs)
+                indexed.append((new, index.BodyIndex.of(report.body)))
+            index.write(conn, indexed)
         return replaced
 
     def remove(self, report_ids: Iterable[str]) -> tuple[list[str], list[str]]:
@@ -237,30 +236,31 @@ class Library:
                 if entry is None:
                     missing.append(rid)
                     continue
-                body = conn.execute("SELECT body FROM texts WHERE num = ?", (entry.num,)).fetchone()[0]
-                _delete(conn, entry.num, body)
+                _delete(conn, entry.num)
                 removed.append(entry.id)
         return removed, missing
 
     def reindex(self) -> int:
         """Rebuild the search index (trigram and short-gram) from the stored texts."""
         with self.transaction() as conn:
-            conn.execute("INSERT INTO fts(fts) VALUES ('rebuild')")
-            conn.execute("DELETE FROM grams")
-            conn.execute("DELETE FROM removed")
-            rows = conn.execute("SELECT num, body FROM texts ORDER BY num").fetchall()
-            for start in range(0, len(rows), 500):
-                chunk = rows[start : start + 500]
-                grams.write_segment(conn, ((num, grams.gram_counts(body)) for num, body in chunk))
-            grams.merge(conn, set())
-        return len(rows)
+            index.clear(conn)
+            nums = [num for (num,) in conn.execute("SELECT num FROM texts ORDER BY num")]
+            for start in range(0, len(nums), 500):
+                chunk = nums[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                bodies = conn.execute(
+                    f"SELECT num, body FROM texts WHERE num IN ({marks}) ORDER BY num", chunk
+                )
+                index.write(conn, [(num, index.BodyIndex.of(body)) for num, body in bodies])
+            index.merge(conn, set())
+        return len(nums)
 
     def compact(self) -> None:
-        """Merge short-gram segments when imports have left many."""
-        if grams.segment_count(self.conn) > 8:
+        """Merge index segments when imports have left many."""
+        if index.needs_merge(self.conn):
             with self.transaction() as conn:
                 dead = {r[0] for r in conn.execute("SELECT num FROM removed")}
-                grams.merge(conn, dead)
+                index.merge(conn, dead)
 
     # ---- reading -------------------------------------------------------------------------------
 

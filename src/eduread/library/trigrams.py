@@ -1,0 +1,148 @@
+"""Where every 3-character string of every report stands: exact answers for queries of 3 or more.
+
+Each posting is one 64-bit key, report number << 32 | offset in the cleaned body, and a trigram's
+keys are one sorted blob per segment (an import batch writes one segment). A longer query is found
+by shifting the keys of the trigrams that tile it back to the query's start and intersecting them
+in numpy, so even a common 6-character phrase costs a few array operations, not a row per position.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    Positions = tuple[np.ndarray, np.ndarray]  # trigram codes (uint64) and offsets (uint32), by code
+
+CHAR_BITS = 21  # every code point fits
+OFFSET_BITS = 32
+
+
+class DamagedIndex(Exception):
+    """A stored posting list cannot be read."""
+
+
+def code(gram: str) -> int:
+    """The integer a 3-character string is stored under."""
+    a, b, c = map(ord, gram)
+    return (a << 2 * CHAR_BITS) | (b << CHAR_BITS) | c
+
+
+def positions(body: str) -> Positions:
+    """Every trigram of a body and its offset, sorted by trigram, offsets rising."""
+    import numpy as np
+
+    units = np.frombuffer(body.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+    if len(units) < 3:
+        return np.zeros(0, np.uint64), np.zeros(0, np.uint32)
+    shift = np.uint64(CHAR_BITS)
+    codes = (((units[:-2] << shift) | units[1:-1]) << shift) | units[2:]
+    order = np.argsort(codes, kind="stable")
+    return codes[order], order.astype(np.uint32)
+
+
+def write_segment(conn: sqlite3.Connection, docs: Iterable[tuple[int, Positions]]) -> None:
+    """Store one segment for a batch of (report number, positions); call inside a transaction.
+
+    Report numbers rise through a batch, so one stable sort of the batch's codes leaves each
+    trigram's keys in rising order.
+    """
+    import numpy as np
+
+    docs = list(docs)
+    codes = np.concatenate([c for _num, (c, _o) in docs]) if docs else np.zeros(0, np.uint64)
+    if not len(codes):
+        return
+    nums = np.repeat(np.array([num for num, _p in docs], dtype=np.uint64), [len(c) for _n, (c, _o) in docs])
+    keys = (nums << np.uint64(OFFSET_BITS)) | np.concatenate([o for _num, (_c, o) in docs]).astype(np.uint64)
+    order = np.argsort(codes, kind="stable")
+    codes, keys = codes[order], keys[order]
+    bounds = [0, *(np.flatnonzero(np.diff(codes)) + 1).tolist(), len(codes)]
+    firsts = codes[bounds[:-1]].tolist()
+    seg = conn.execute("SELECT coalesce(max(seg), 0) + 1 FROM trigrams").fetchone()[0]
+    conn.executemany(
+        "INSERT INTO trigrams(code, seg, keys) VALUES (?, ?, ?)",
+        ((c, seg, keys[lo:hi].tobytes()) for c, lo, hi in zip(firsts, bounds[:-1], bounds[1:], strict=True)),
+    )
+
+
+def keys(conn: sqlite3.Connection, gram: str, dead: np.ndarray | None = None) -> np.ndarray:
+    """Every posting key of one trigram, over all segments, without removed reports."""
+    import numpy as np
+
+    blobs = [
+        b for (b,) in conn.execute("SELECT keys FROM trigrams WHERE code = ? ORDER BY seg", (code(gram),))
+    ]
+    try:
+        found = np.frombuffer(b"".join(blobs), dtype=np.uint64)
+    except ValueError:
+        raise DamagedIndex(f"the postings of {gram!r} are cut short") from None
+    if dead is not None and len(dead) and len(found):
+        found = found[~np.isin(found >> np.uint64(OFFSET_BITS), dead)]
+    return found
+
+
+def counts(conn: sqlite3.Connection, term: str, dead: np.ndarray | None = None) -> dict[int, int]:
+    """Report number → occurrences of a term of three or more characters (overlapping ones too).
+
+    The trigrams at offsets 0, 3, 6 … and len − 3 tile the term; an occurrence at p puts each at
+    p + k, so their keys shifted back by k meet exactly at the occurrences.
+    """
+    import numpy as np
+
+    n = len(term)
+    ks = list(range(0, n - 2, 3))
+    if ks[-1] != n - 3:
+        ks.append(n - 3)
+    lists = [keys(conn, term[k : k + 3], dead) for k in ks]
+    order = sorted(range(len(ks)), key=lambda i: len(lists[i]))  # rarest first: the rest shrink fast
+    starts = None
+    for i in order:
+        shifted = lists[i] - np.uint64(ks[i])
+        if ks[i]:  # a key below its shift belongs to an earlier report, not to a start here
+            shifted = shifted[(lists[i] & np.uint64(0xFFFFFFFF)) >= ks[i]]
+        starts = shifted if starts is None else np.intersect1d(starts, shifted, assume_unique=True)
+        if not len(starts):
+            return {}
+    docs, found = np.unique(starts >> np.uint64(OFFSET_BITS), return_counts=True)
+    return dict(zip(docs.tolist(), found.tolist(), strict=True))
+
+
+def segment_count(conn: sqlite3.Connection) -> int:
+    """How many segments the index holds (merging keeps lookups to a few rows)."""
+    return conn.execute("SELECT count(DISTINCT seg) FROM trigrams").fetchone()[0]
+
+
+def merge(conn: sqlite3.Connection, dead: set[int]) -> None:
+    """Rewrite all segments as one, dropping removed reports; call inside a transaction.
+
+    Segments hold rising report numbers, so joining a trigram's blobs in segment order keeps its
+    keys sorted.
+    """
+    import numpy as np
+
+    dead_nums = np.array(sorted(dead), dtype=np.uint64)
+    merged: list[tuple[int, bytes]] = []
+    current, parts = None, []
+
+    def flush() -> None:
+        if current is None:
+            return
+        blob = b"".join(parts)
+        if len(dead_nums):
+            found = np.frombuffer(blob, dtype=np.uint64)
+            blob = found[~np.isin(found >> np.uint64(OFFSET_BITS), dead_nums)].tobytes()
+        if blob:
+            merged.append((current, blob))
+
+    for c, blob in conn.execute("SELECT code, keys FROM trigrams ORDER BY code, seg"):
+        if c != current:
+            flush()
+            current, parts = c, []
+        parts.append(blob)
+    flush()
+    conn.execute("DELETE FROM trigrams")
+    conn.executemany("INSERT INTO trigrams(code, seg, keys) VALUES (?, 1, ?)", merged)
