@@ -179,8 +179,8 @@ def test_interrupted_batch_leaves_nothing_half_stored(
 
     real = grams.write_segment
 
-    def boom(conn, docs):
-        real(conn, docs)
+    def boom(conn, seg, docs):
+        real(conn, seg, docs)
         raise KeyboardInterrupt
 
     monkeypatch.setattr(grams, "write_segment", boom)
@@ -322,9 +322,9 @@ def test_parallel_import_interrupted_keeps_whole_batches(
     real = grams.write_segment
     calls = []
 
-    def second_batch_interrupted(conn, docs):
+    def second_batch_interrupted(conn, seg, docs):
         calls.append(1)
-        real(conn, docs)
+        real(conn, seg, docs)
         if len(calls) == 2:
             raise KeyboardInterrupt
 
@@ -412,4 +412,44 @@ def test_a_version_2_library_moves_its_index_out_of_fts5(tmp_path: Path) -> None
     assert "fts" not in tables and "trigrams" in tables
     result = Searcher(library).search("教师队伍")
     assert (result.total, result.reports) == expected and expected[0] == 12
+    library.close()
+
+
+def test_segments_merge_after_many_imports_and_drop_removed_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from eduread.library import index
+
+    monkeypatch.setattr(index, "SEGMENTS_BEFORE_MERGE", 4)
+    library = Library(tmp_path / "lib")  # the seeds: one segment
+    rng = random.Random(11)
+    folder = tmp_path / "daily"
+    folder.mkdir()
+    terms = ["学", "学位", "教育局", "教师队伍", "全力维护校园安全", "日3", "日7", "天门"]
+
+    def segments() -> int:
+        return library.conn.execute("SELECT count(*) FROM segments").fetchone()[0]
+
+    def counts_match() -> None:
+        searcher = Searcher(library)
+        for term in terms:
+            result = searcher.search(term)
+            assert (result.total, result.reports) == scan_counts(library, term), term
+
+    for i in range(8):  # one small import a day, each its own segment
+        path = folder / f"{i}.txt"
+        path.write_text(variant(rng.choice(sorted(SEED_TEXT.values())), rng, f"日{i}"), encoding="utf-8")
+        if i == 2:
+            library.remove([library.entries(place="天门")[0].id])  # its postings are in the oldest segment
+        import_paths(library, [str(path)], keywords=False)
+        assert segments() <= 4 + 1
+    counts_match()
+    removed = library.conn.execute("SELECT count(*) FROM removed").fetchone()[0]
+    assert removed == 1  # the newest-half merges never reached the seeds' segment
+    with library.transaction() as conn:
+        index.merge(conn, {library.conn.execute("SELECT num FROM removed").fetchone()[0]})
+    assert segments() == 1
+    assert library.conn.execute("SELECT count(*) FROM removed").fetchone()[0] == 0
+    assert library.conn.execute("SELECT count(DISTINCT seg) FROM trigrams").fetchone()[0] == 1
+    counts_match()
     library.close()

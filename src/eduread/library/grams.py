@@ -6,9 +6,12 @@ searches. Each import batch writes one segment per gram: packed report numbers a
 
 from __future__ import annotations
 
+import heapq
 import sqlite3
 from array import array
 from collections.abc import Iterable
+from itertools import groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # numpy loads only where grams are counted or written, never for a lookup
@@ -40,7 +43,7 @@ def decode(code: int) -> str:
     return chr(code >> _CHAR_BITS) + chr(code & ((1 << _CHAR_BITS) - 1))
 
 
-def write_segment(conn: sqlite3.Connection, docs: Iterable[tuple[int, Grams]]) -> None:
+def write_segment(conn: sqlite3.Connection, seg: int, docs: Iterable[tuple[int, Grams]]) -> None:
     """Store one segment for a batch of (report number, gram counts); call inside a transaction.
 
     The batch's grams are sorted once (numpy), so each gram's report numbers and counts are one
@@ -63,7 +66,6 @@ def write_segment(conn: sqlite3.Connection, docs: Iterable[tuple[int, Grams]]) -
     starts = np.flatnonzero(np.diff(codes)) + 1
     bounds = [0, *starts.tolist(), len(codes)]
     firsts = codes[bounds[:-1]].tolist()
-    seg = conn.execute("SELECT coalesce(max(seg), 0) + 1 FROM grams").fetchone()[0]
     conn.executemany(
         "INSERT INTO grams(gram, seg, docs, counts) VALUES (?, ?, ?, ?)",
         (
@@ -76,7 +78,9 @@ def write_segment(conn: sqlite3.Connection, docs: Iterable[tuple[int, Grams]]) -
 def lookup(conn: sqlite3.Connection, gram: str) -> dict[int, int]:
     """Report number → occurrences of a 1- or 2-character gram, over all segments."""
     result: dict[int, int] = {}
-    for docs_blob, counts_blob in conn.execute("SELECT docs, counts FROM grams WHERE gram = ?", (gram,)):
+    for docs_blob, counts_blob in conn.execute(
+        "SELECT docs, counts FROM grams WHERE seg IN (SELECT seg FROM segments) AND gram = ?", (gram,)
+    ):
         docs, counts = array("I"), array("I")
         docs.frombytes(docs_blob)
         counts.frombytes(counts_blob)
@@ -84,31 +88,28 @@ def lookup(conn: sqlite3.Connection, gram: str) -> dict[int, int]:
     return result
 
 
-def segment_count(conn: sqlite3.Connection) -> int:
-    """How many segments the index holds (merging keeps lookups to a few rows)."""
-    return conn.execute("SELECT count(DISTINCT seg) FROM grams").fetchone()[0]
+def merge(conn: sqlite3.Connection, segs: list[int], new: int, dead: set[int]) -> None:
+    """Rewrite segments `segs` as segment `new`, dropping removed reports; inside a transaction.
 
+    Each segment is read in gram order and the segments merged as they stream, so the merged one is
+    written in order too, without holding the index in memory.
+    """
+    streams = [
+        conn.execute("SELECT gram, seg, docs, counts FROM grams WHERE seg = ? ORDER BY gram", (seg,))
+        for seg in segs
+    ]
 
-def merge(conn: sqlite3.Connection, dead: set[int]) -> None:
-    """Rewrite all segments as one, dropping removed reports; call inside a transaction."""
-    merged: dict[str, tuple[array, array]] = {}
-    for gram, docs_blob, counts_blob in conn.execute(
-        "SELECT gram, docs, counts FROM grams ORDER BY gram, seg"
-    ):
-        docs, counts = array("I"), array("I")
-        docs.frombytes(docs_blob)
-        counts.frombytes(counts_blob)
-        entry = merged.setdefault(gram, (array("I"), array("I")))
-        if dead:
-            for d, c in zip(docs, counts, strict=True):
-                if d not in dead:
-                    entry[0].append(d)
-                    entry[1].append(c)
-        else:
-            entry[0].extend(docs)
-            entry[1].extend(counts)
-    conn.execute("DELETE FROM grams")
-    conn.executemany(
-        "INSERT INTO grams(gram, seg, docs, counts) VALUES (?, 1, ?, ?)",
-        ((g, d.tobytes(), c.tobytes()) for g, (d, c) in merged.items() if d),
-    )
+    def merged() -> Iterable[tuple[str, int, bytes, bytes]]:
+        for gram, rows in groupby(heapq.merge(*streams), key=itemgetter(0)):
+            docs, counts = array("I"), array("I")
+            for _gram, _seg, docs_blob, counts_blob in rows:
+                docs.frombytes(docs_blob)
+                counts.frombytes(counts_blob)
+            if dead:
+                kept = [(d, c) for d, c in zip(docs, counts, strict=True) if d not in dead]
+                docs, counts = array("I", (d for d, _ in kept)), array("I", (c for _, c in kept))
+            if docs:
+                yield gram, new, docs.tobytes(), counts.tobytes()
+
+    conn.executemany("INSERT INTO grams(gram, seg, docs, counts) VALUES (?, ?, ?, ?)", merged())
+    conn.executemany("DELETE FROM grams WHERE seg = ?", [(seg,) for seg in segs])

@@ -6,7 +6,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-SCHEMA_VERSION = 3  # 2: word_df, each word's document frequency; 3: trigrams replace FTS5
+SCHEMA_VERSION = 4  # 2: word_df, each word's document frequency; 4: trigrams replace FTS5
 
 DDL = """
 CREATE TABLE IF NOT EXISTS reports (
@@ -47,7 +47,7 @@ CREATE TABLE IF NOT EXISTS keywords (
 );
 CREATE TABLE IF NOT EXISTS grams (
     gram TEXT NOT NULL, seg INTEGER NOT NULL, docs BLOB NOT NULL, counts BLOB NOT NULL,
-    PRIMARY KEY (gram, seg)
+    PRIMARY KEY (seg, gram)             -- a batch appends at the end of the table
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS word_df (word TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS removed (num INTEGER PRIMARY KEY);
@@ -70,8 +70,9 @@ CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS trigrams (
     code INTEGER NOT NULL, seg INTEGER NOT NULL, keys BLOB NOT NULL,  -- see trigrams.py
-    PRIMARY KEY (code, seg)
+    PRIMARY KEY (seg, code)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS segments (seg INTEGER PRIMARY KEY);  -- index segments, oldest first
 """
 
 
@@ -93,7 +94,7 @@ def create(conn: sqlite3.Connection) -> int | None:
     """Create every table that is missing, inside one transaction (none when the library is current).
 
     Returns the version the library had before (None for a new or current one): from version 2
-    down, the caller must rebuild the search index, which FTS5 held until version 3.
+    down, the caller must rebuild the search index, which FTS5 held until version 4.
     """
     try:
         row = conn.execute("SELECT value FROM state WHERE key = 'schema'").fetchone()
@@ -102,8 +103,9 @@ def create(conn: sqlite3.Connection) -> int | None:
     if row is not None and row[0] == str(SCHEMA_VERSION):
         return None
     conn.execute("BEGIN IMMEDIATE")
-    conn.execute("DROP TABLE IF EXISTS fts_instances")
-    conn.execute("DROP TABLE IF EXISTS fts")
+    if row is not None and int(row[0]) < 4:  # FTS5 goes; grams keys change order; reindex fills them
+        for table in ("fts_instances", "fts", "grams"):
+            conn.execute(f"DROP TABLE IF EXISTS {table}")
     for statement in DDL.split(";\n"):
         if statement.strip():
             conn.execute(statement)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -104,9 +105,10 @@ def _add_words(conn: sqlite3.Connection, items: list[tuple[int, dict[str, int]]]
         "INSERT INTO keywords(num, words) VALUES (?, ?)",
         [(num, json.dumps(words, ensure_ascii=False)) for num, words in items],
     )
+    df = Counter(word for _num, words in items for word in words)  # one upsert per word a batch
     conn.executemany(
-        "INSERT INTO word_df(word, df) VALUES (?, 1) ON CONFLICT(word) DO UPDATE SET df = df + 1",
-        [(word,) for _num, words in items for word in words],
+        "INSERT INTO word_df(word, df) VALUES (?, ?) ON CONFLICT(word) DO UPDATE SET df = df + excluded.df",
+        df.items(),
     )
 
 
@@ -131,7 +133,7 @@ class Library:
             before = schema.create(self.conn)
         except sqlite3.DatabaseError as err:
             raise LibraryError(f"{self.path}: cannot open the library ({err})") from None
-        if before is not None and before < 3:  # the index moved out of FTS5
+        if before is not None and before < 4:  # the index moved out of FTS5
             self.reindex()
         if new and seed:
             self._add_seeds()
@@ -260,7 +262,7 @@ class Library:
         if index.needs_merge(self.conn):
             with self.transaction() as conn:
                 dead = {r[0] for r in conn.execute("SELECT num FROM removed")}
-                index.merge(conn, dead)
+                index.merge(conn, dead, everything=False)
 
     # ---- reading -------------------------------------------------------------------------------
 

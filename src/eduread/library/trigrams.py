@@ -8,8 +8,11 @@ in numpy, so even a common 6-character phrase costs a few array operations, not 
 
 from __future__ import annotations
 
+import heapq
 import sqlite3
 from collections.abc import Iterable
+from itertools import groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -44,7 +47,7 @@ def positions(body: str) -> Positions:
     return codes[order], order.astype(np.uint32)
 
 
-def write_segment(conn: sqlite3.Connection, docs: Iterable[tuple[int, Positions]]) -> None:
+def write_segment(conn: sqlite3.Connection, seg: int, docs: Iterable[tuple[int, Positions]]) -> None:
     """Store one segment for a batch of (report number, positions); call inside a transaction.
 
     Report numbers rise through a batch, so one stable sort of the batch's codes leaves each
@@ -62,7 +65,6 @@ def write_segment(conn: sqlite3.Connection, docs: Iterable[tuple[int, Positions]
     codes, keys = codes[order], keys[order]
     bounds = [0, *(np.flatnonzero(np.diff(codes)) + 1).tolist(), len(codes)]
     firsts = codes[bounds[:-1]].tolist()
-    seg = conn.execute("SELECT coalesce(max(seg), 0) + 1 FROM trigrams").fetchone()[0]
     conn.executemany(
         "INSERT INTO trigrams(code, seg, keys) VALUES (?, ?, ?)",
         ((c, seg, keys[lo:hi].tobytes()) for c, lo, hi in zip(firsts, bounds[:-1], bounds[1:], strict=True)),
@@ -74,7 +76,11 @@ def keys(conn: sqlite3.Connection, gram: str, dead: np.ndarray | None = None) ->
     import numpy as np
 
     blobs = [
-        b for (b,) in conn.execute("SELECT keys FROM trigrams WHERE code = ? ORDER BY seg", (code(gram),))
+        b
+        for (b,) in conn.execute(
+            "SELECT keys FROM trigrams WHERE seg IN (SELECT seg FROM segments) AND code = ? ORDER BY seg",
+            (code(gram),),
+        )
     ]
     try:
         found = np.frombuffer(b"".join(blobs), dtype=np.uint64)
@@ -111,38 +117,31 @@ def counts(conn: sqlite3.Connection, term: str, dead: np.ndarray | None = None) 
     return dict(zip(docs.tolist(), found.tolist(), strict=True))
 
 
-def segment_count(conn: sqlite3.Connection) -> int:
-    """How many segments the index holds (merging keeps lookups to a few rows)."""
-    return conn.execute("SELECT count(DISTINCT seg) FROM trigrams").fetchone()[0]
+def merge(conn: sqlite3.Connection, segs: list[int], new: int, dead: set[int]) -> None:
+    """Rewrite segments `segs` as segment `new`, dropping removed reports; inside a transaction.
 
-
-def merge(conn: sqlite3.Connection, dead: set[int]) -> None:
-    """Rewrite all segments as one, dropping removed reports; call inside a transaction.
-
-    Segments hold rising report numbers, so joining a trigram's blobs in segment order keeps its
-    keys sorted.
+    Segments hold rising report numbers and are read in code order and merged as they stream, so
+    joining a trigram's blobs in segment order keeps its keys sorted and memory stays small.
     """
     import numpy as np
 
     dead_nums = np.array(sorted(dead), dtype=np.uint64)
-    merged: list[tuple[int, bytes]] = []
-    current, parts = None, []
+    segs = [
+        s for (s,) in conn.execute("SELECT DISTINCT seg FROM trigrams WHERE seg < ? ORDER BY seg", (new,))
+    ]
+    streams = [
+        conn.execute("SELECT code, seg, keys FROM trigrams WHERE seg = ? ORDER BY code", (seg,))
+        for seg in segs
+    ]
 
-    def flush() -> None:
-        if current is None:
-            return
-        blob = b"".join(parts)
-        if len(dead_nums):
-            found = np.frombuffer(blob, dtype=np.uint64)
-            blob = found[~np.isin(found >> np.uint64(OFFSET_BITS), dead_nums)].tobytes()
-        if blob:
-            merged.append((current, blob))
+    def merged() -> Iterable[tuple[int, int, bytes]]:
+        for c, rows in groupby(heapq.merge(*streams), key=itemgetter(0)):
+            blob = b"".join(row[2] for row in rows)
+            if len(dead_nums):
+                found = np.frombuffer(blob, dtype=np.uint64)
+                blob = found[~np.isin(found >> np.uint64(OFFSET_BITS), dead_nums)].tobytes()
+            if blob:
+                yield c, new, blob
 
-    for c, blob in conn.execute("SELECT code, keys FROM trigrams ORDER BY code, seg"):
-        if c != current:
-            flush()
-            current, parts = c, []
-        parts.append(blob)
-    flush()
-    conn.execute("DELETE FROM trigrams")
-    conn.executemany("INSERT INTO trigrams(code, seg, keys) VALUES (?, 1, ?)", merged)
+    conn.executemany("INSERT INTO trigrams(code, seg, keys) VALUES (?, ?, ?)", merged())
+    conn.executemany("DELETE FROM trigrams WHERE seg = ?", [(seg,) for seg in segs])
