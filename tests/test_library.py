@@ -240,13 +240,37 @@ def test_damaged_index_names_reindex(tmp_path: Path, damage: str) -> None:
     assert fixed["total"] == 12
 
 
-def test_list_does_not_load_jieba(tmp_path: Path) -> None:
+@pytest.mark.parametrize("extra", [[], ["--json"]])
+def test_list_loads_neither_jieba_nor_numpy_nor_rich_tables(tmp_path: Path, extra: list[str]) -> None:
+    heavy = ("jieba", "numpy", "rich.table", "rich.console")
+    assert eduread(tmp_path / "h", "list").returncode == 0  # the first run stores the seeds (numpy indexes)
     code = (
-        "import sys; from eduread.cli import main; main(['--library', sys.argv[1], 'list', '--json']);"
-        "print('JIEBA' if 'jieba' in sys.modules else 'CLEAN', file=sys.stderr)"
+        f"import sys; from eduread.cli import main; main(['--library', sys.argv[1], 'list', *{extra!r}]);"
+        f"print('LOADED', [m for m in {heavy!r} if m in sys.modules], file=sys.stderr)"
     )
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "h")], capture_output=True, text=True)
-    assert out.stderr.strip().endswith("CLEAN")
+    assert out.stderr.strip().endswith("LOADED []")
+
+
+def test_list_lines_fit_the_terminal_and_pipes_get_everything(library: Library) -> None:
+    from rich.cells import cell_len
+
+    from eduread.commands.listing import lines
+
+    entries = library.entries()
+    for width in (60, 80, 120):
+        shown = list(lines(entries, width))
+        assert len(shown) == 6 and all(cell_len(line) <= width for line in shown), width
+    assert any("…" in line for line in lines(entries, 60))
+    piped = list(lines(entries, None))
+    assert all(e.title in line for e, line in zip(entries, piped[1:], strict=True))
+    assert "南通市 › 崇川区" in "".join(piped)
+
+
+def test_piped_json_is_compact_and_whole(tmp_path: Path) -> None:
+    out = eduread(tmp_path / "h", "list", "--json")
+    data = json.loads(out.stdout)
+    assert len(data) == 5 and out.stdout.count("\n") == 1
 
 
 def test_keywords_are_stored_and_genre_weighted(tmp_path: Path) -> None:

@@ -290,7 +290,7 @@ def test_end_to_end_in_tmux(tmp_path: Path) -> None:
 
 
 def test_first_frame_loads_neither_jieba_nor_the_parser(tmp_path: Path) -> None:
-    """Start-up reads metadata and draws; the parser, jieba and the side panel come later or never."""
+    """Start-up reads metadata and draws; the parser, jieba, numpy and the side panel come later or never."""
     folder = _seeded(tmp_path)
     code = f"""
 import sys
@@ -300,7 +300,8 @@ class FirstFrame(ReaderApp):
     CSS_PATH = {str(Path(__file__).resolve().parent.parent / "src/eduread/tui/app.tcss")!r}
 
     async def _after_first_frame(self):
-        loaded = [m for m in ("jieba", "eduread.parse.report", "eduread.tui.side_panel", "textual.widgets._data_table") if m in sys.modules]
+        heavy = ("jieba", "numpy", "eduread.parse.report", "eduread.tui.side_panel", "textual.widgets._data_table")
+        loaded = [m for m in heavy if m in sys.modules]
         print("LOADED", loaded)
         self.exit()
 

@@ -4,19 +4,28 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from eduread.library.store import Library, LibraryError
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 
 def _console() -> Console:
+    from rich.console import Console
+
     return Console(markup=False, highlight=False, emoji=False)
+
+
+def _write_json(data: object) -> None:
+    """JSON on stdout: indented for a person at a terminal, compact (and several times faster) for a pipe."""
+    indent = 1 if sys.stdout.isatty() else None
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=indent) + "\n")
 
 
 def _err(message: str) -> None:
@@ -47,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _import(library: Library, args: argparse.Namespace) -> int:
+    from rich.text import Text
+
     from eduread.library.importer import expand, import_paths
 
     files, _ = expand(args.paths)
@@ -65,26 +76,20 @@ def _import(library: Library, args: argparse.Namespace) -> int:
 def _list(library: Library, args: argparse.Namespace) -> int:
     entries = library.entries(place=args.place, year=args.year, kind=args.kind)
     if args.json:
-        sys.stdout.write(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=1) + "\n")
+        _write_json([e.to_dict() for e in entries])
         return 0
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    for column in ("id", "place", "parts", "published", "title"):
-        table.add_column(column, no_wrap=column in ("id", "published"))
-    for e in entries:
-        parts = ", ".join(f"{p['year']}{p['label']}" for p in e.parts)
-        table.add_row(
-            Text(e.id[:10]),
-            Text(" › ".join(e.place_path) or e.place_name),
-            Text(parts),
-            Text(e.published or "—"),
-            Text(e.title),
-        )
-    _console().print(table)
-    _console().print(Text(f"{len(entries)} reports", style="dim"))
+    from eduread.commands.listing import lines
+
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    if entries:
+        sys.stdout.write("".join(line.rstrip() + "\n" for line in lines(entries, width)))
+    sys.stdout.write(f"{len(entries)} reports\n")
     return 0
 
 
 def _search(library: Library, args: argparse.Namespace) -> int:
+    from rich.text import Text
+
     from eduread.library.search import Searcher
 
     query = " ".join(args.query)
@@ -92,7 +97,7 @@ def _search(library: Library, args: argparse.Namespace) -> int:
         query, limit=args.limit, place=args.place, year=args.year, kind=args.kind
     )
     if args.json:
-        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n")
+        _write_json(result.to_dict())
         return 0
     console = _console()
     console.print(
@@ -115,6 +120,8 @@ def _search(library: Library, args: argparse.Namespace) -> int:
 
 
 def _remove(library: Library, args: argparse.Namespace) -> int:
+    from rich.text import Text
+
     removed, missing = library.remove(args.ids)
     for rid in missing:
         _err(f"{rid}: no single report with this id")
@@ -123,6 +130,8 @@ def _remove(library: Library, args: argparse.Namespace) -> int:
 
 
 def _reindex(library: Library, args: argparse.Namespace) -> int:
+    from rich.text import Text
+
     from eduread.library.reparse import reparse_stale, stale_nums
 
     stale = len(stale_nums(library))
