@@ -139,7 +139,8 @@ def _reindex(library: Library, args: argparse.Namespace) -> int:
         with _progress("re-parsing", stale) as update:
             reparse_stale(library, update)
         _console().print(Text(f"re-parsed {stale} reports with the current parser"))
-    count = library.reindex()
+    with _progress("indexing", library.count()) as update:
+        count = library.reindex(update)
     _console().print(Text(f"reindexed {count} reports"))
     return 0
 
@@ -150,6 +151,7 @@ def _progress(label: str, total: int) -> Iterator[Callable[[int, int], None]]:
     if total <= 5 or not sys.stderr.isatty():
         yield lambda done, total: None
         return
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     with Progress(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -242,8 +242,11 @@ class Library:
                 removed.append(entry.id)
         return removed, missing
 
-    def reindex(self) -> int:
-        """Rebuild the search index (trigram and short-gram) from the stored texts."""
+    def reindex(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Rebuild the search index (trigram and short-gram) from the stored texts, in one transaction.
+
+        One transaction: an interrupted rebuild leaves the old index whole.
+        """
         with self.transaction() as conn:
             index.clear(conn)
             nums = [num for (num,) in conn.execute("SELECT num FROM texts ORDER BY num")]
@@ -254,6 +257,8 @@ class Library:
                     f"SELECT num, body FROM texts WHERE num IN ({marks}) ORDER BY num", chunk
                 )
                 index.write(conn, [(num, index.BodyIndex.of(body)) for num, body in bodies])
+                if progress:
+                    progress(start + len(chunk), len(nums))
             index.merge(conn, set())
         return len(nums)
 
