@@ -477,3 +477,10 @@ def test_segments_merge_after_many_imports_and_drop_removed_reports(
     assert library.conn.execute("SELECT count(DISTINCT seg) FROM trigrams").fetchone()[0] == 1
     counts_match()
     library.close()
+
+
+def test_the_summary_line_counts_in_english(library: Library) -> None:
+    searcher = Searcher(library)
+    assert searcher.search("学位4.07").summary() == "1 occurrence in 1 report"
+    assert searcher.search("芙蓉学").summary() == "9 occurrences in 1 report"
+    assert searcher.search("不存在的词").summary() == "0 occurrences in 0 reports"

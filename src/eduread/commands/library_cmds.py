@@ -100,9 +100,7 @@ def _search(library: Library, args: argparse.Namespace) -> int:
         _write_json(result.to_dict())
         return 0
     console = _console()
-    console.print(
-        Text(f"{result.total} occurrences in {result.reports} reports ({result.took_ms:.1f} ms)", style="dim")
-    )
+    console.print(Text(f"{result.summary()} ({result.took_ms:.1f} ms)", style="dim"))
     last = None
     for hit in result.hits:
         if hit.report != last:

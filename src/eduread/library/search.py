@@ -66,6 +66,12 @@ class SearchResult:
     hits: list[Hit] = field(default_factory=list)
     ranked: list[int] = field(default_factory=list)  # the page's reports, best first
 
+    def summary(self) -> str:
+        """ "2 occurrences in 1 report": the line both faces show above the hits."""
+        occurrences = "occurrence" if self.total == 1 else "occurrences"
+        reports = "report" if self.reports == 1 else "reports"
+        return f"{self.total} {occurrences} in {self.reports} {reports}"
+
     def to_dict(self) -> dict:
         """JSON form used by `eduread search --json`."""
         return {

@@ -57,9 +57,7 @@ class SearchScreen(ModalScreen[Hit | None]):
         result = self.searcher.search(query, limit=200, per_report=20)
         self.hits = result.hits
         summary = self.query_one("#summary", Label)
-        summary.update(
-            Text(f"{result.total} occurrences in {result.reports} reports · {result.took_ms:.1f} ms")
-        )
+        summary.update(Text(f"{result.summary()} · {result.took_ms:.1f} ms"))
         options = []
         for i, hit in enumerate(result.hits):
             line = Text(f"{hit.place} ", style="bold")
