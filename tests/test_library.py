@@ -146,12 +146,23 @@ def test_import_summary_duplicates_and_failures(tmp_path: Path) -> None:
     )
     (folder / "english.txt").write_text("Annual report of nothing in particular. " * 50)
     (folder / "ignored.pdf").write_bytes(b"%PDF")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    (folder / "huge.txt").write_text("教育" * (9 * 1024 * 1024), encoding="utf-8")  # 54 MB
+    changsha = SEED_TEXT["002_68d8026e029efe2e.txt"]
+    (folder / "school.txt").write_text(
+        changsha.replace("长沙市教育局", "长沙市第一中学").replace("全市", "全校").replace("我市", "我校"),
+        encoding="utf-8",
+    )
     out = eduread(home, "import", str(folder), str(tmp_path / "missing"))
     assert out.returncode == 1
     assert "Traceback" not in out.stderr
-    assert "imported 1, duplicates skipped 1, failed 4" in out.stdout
+    assert "imported 1, duplicates skipped 1, failed 7" in out.stdout
     errors = out.stderr.strip().splitlines()
-    assert len(errors) == 4 and all(line.startswith("eduread: ") for line in errors)
+    assert len(errors) == 7 and all(line.startswith("eduread: ") for line in errors)
+    reasons = "\n".join(errors)
+    assert "huge.txt: too large for a report (54 MB)" in reasons
+    assert "binary.txt: binary file" in reasons
+    assert "school.txt: not a bureau's report: the title names a school (长沙市第一中学)" in reasons
     listed = json.loads(eduread(home, "list", "--json", "--place", "仙桃").stdout)
     assert [e["place"] for e in listed] == ["仙桃市"] and listed[0]["place_path"] == ["湖北省", "仙桃市"]
 
@@ -484,3 +495,74 @@ def test_the_summary_line_counts_in_english(library: Library) -> None:
     assert searcher.search("学位4.07").summary() == "1 occurrence in 1 report"
     assert searcher.search("芙蓉学").summary() == "9 occurrences in 1 report"
     assert searcher.search("不存在的词").summary() == "0 occurrences in 0 reports"
+
+
+def _variants(folder: Path, count: int, tag: str, seed: int) -> None:
+    rng = random.Random(seed)
+    folder.mkdir(parents=True)
+    for i in range(count):
+        text = variant(rng.choice(sorted(SEED_TEXT.values())), rng, f"{tag}{i}")
+        (folder / f"{i:03d}.txt").write_text(text + f"\n编号{tag}{i}", encoding="utf-8")
+
+
+def _consistent(home: Path) -> Library:
+    """The library opens, SQLite finds no damage, and search counts equal a scan of the stored bodies."""
+    library = Library(home, seed=False)
+    assert library.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    searcher = Searcher(library)
+    for term in ["学", "学位", "教育局", "教师队伍", "义务教育均衡"]:
+        result = searcher.search(term)
+        assert (result.total, result.reports) == scan_counts(library, term), term
+    return library
+
+
+def test_two_processes_import_into_one_library_at_once(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert eduread(home, "list").returncode == 0  # the seeds
+    _variants(tmp_path / "a", 24, "甲", 1)
+    _variants(tmp_path / "b", 24, "乙", 2)
+    command = [sys.executable, "-m", "eduread", "--library", str(home), "import"]
+    procs = [subprocess.Popen([*command, str(tmp_path / f)], stdout=subprocess.PIPE, text=True) for f in "ab"]
+    outs = [p.communicate(timeout=300)[0] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0]
+    assert all("imported 24, duplicates skipped 0, failed 0" in out for out in outs)
+    library = _consistent(home)
+    assert library.count() == 5 + 48
+    library.close()
+
+
+def test_a_killed_import_keeps_whole_batches_and_resumes(tmp_path: Path) -> None:
+    import os
+    import signal
+    import time
+
+    home = tmp_path / "home"
+    assert eduread(home, "list").returncode == 0
+    _variants(tmp_path / "many", 450, "丙", 3)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "eduread", "--library", str(home), "import", str(tmp_path / "many")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 240
+    try:
+        while time.monotonic() < deadline:  # until the first batch of 200 is committed
+            watch = sqlite3.connect(f"file:{home / 'library.sqlite3'}?mode=ro", uri=True, timeout=10)
+            count = watch.execute("SELECT count(*) FROM reports").fetchone()[0]
+            watch.close()
+            if count >= 205:
+                break
+            time.sleep(0.05)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)  # the importer and its workers, mid-batch
+        proc.wait()
+    library = _consistent(home)
+    stored = library.count()
+    assert stored in (205, 405)  # whole batches only, killed before the last
+    library.close()
+    again = eduread(home, "import", str(tmp_path / "many"))
+    assert f"imported {455 - stored}, duplicates skipped {stored - 5}, failed 0" in again.stdout
+    library = _consistent(home)
+    assert library.count() == 455
+    library.close()

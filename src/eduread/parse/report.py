@@ -76,6 +76,10 @@ def _place_from_body(body: str) -> str:
     return place
 
 
+# A school's own plan or summary names the school where a bureau's names the bureau.
+_SCHOOL = re.compile(r"([\u4e00-\u9fff]{2,20}?(?:中学|小学|学校|幼儿园|大学|学院|中心校|完小|附中|附小))")
+
+
 def _check_is_report(body: str, title: str, source_name: str) -> None:
     if len(body) < 80:
         raise ReportError(source_name, "too short to be a report")
@@ -86,6 +90,9 @@ def _check_is_report(body: str, title: str, source_name: str) -> None:
         raise ReportError(source_name, "not a report: no title naming a 工作总结/计划/要点/思路/谋划")
     if len(_EDU_WORDS.findall(body)) < 5:
         raise ReportError(source_name, "not a report: hardly mentions education")
+    school = _SCHOOL.search(title)
+    if school and not find_issuer(title)[0]:
+        raise ReportError(source_name, f"not a bureau's report: the title names a school ({school.group(1)})")
 
 
 def parse_bytes(data: bytes, source_name: str, *, html: bool | None = None) -> Report:
