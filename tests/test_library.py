@@ -481,6 +481,10 @@ def test_segments_merge_after_many_imports_and_drop_removed_reports(
     counts_match()
     removed = library.conn.execute("SELECT count(*) FROM removed").fetchone()[0]
     assert removed == 1  # the newest-half merges never reached the seeds' segment
+    for half in ("grams", "trigrams"):  # both halves keep exactly the listed segments, no more merged
+        held = [s for (s,) in library.conn.execute(f"SELECT DISTINCT seg FROM {half} ORDER BY seg")]
+        assert held == [s for (s,) in library.conn.execute("SELECT seg FROM segments ORDER BY seg")], half
+    assert segments() > 1
     with library.transaction() as conn:
         index.merge(conn, {library.conn.execute("SELECT num FROM removed").fetchone()[0]})
     assert segments() == 1

@@ -126,9 +126,6 @@ def merge(conn: sqlite3.Connection, segs: list[int], new: int, dead: set[int]) -
     import numpy as np
 
     dead_nums = np.array(sorted(dead), dtype=np.uint64)
-    segs = [
-        s for (s,) in conn.execute("SELECT DISTINCT seg FROM trigrams WHERE seg < ? ORDER BY seg", (new,))
-    ]
     streams = [
         conn.execute("SELECT code, seg, keys FROM trigrams WHERE seg = ? ORDER BY code", (seg,))
         for seg in segs
