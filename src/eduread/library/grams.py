@@ -6,13 +6,12 @@ searches. Each import batch writes one segment per gram: packed report numbers a
 
 from __future__ import annotations
 
-import heapq
 import sqlite3
 from array import array
 from collections.abc import Iterable
-from itertools import groupby
-from operator import itemgetter
 from typing import TYPE_CHECKING
+
+from eduread.library import postings
 
 if TYPE_CHECKING:  # numpy loads only where grams are counted or written, never for a lookup
     import numpy as np
@@ -43,34 +42,16 @@ def decode(code: int) -> str:
     return chr(code >> _CHAR_BITS) + chr(code & ((1 << _CHAR_BITS) - 1))
 
 
-def write_segment(conn: sqlite3.Connection, seg: int, docs: Iterable[tuple[int, Grams]]) -> None:
-    """Store one segment for a batch of (report number, gram counts); call inside a transaction.
-
-    The batch's grams are sorted once (numpy), so each gram's report numbers and counts are one
-    slice of the sorted arrays, in the order the reports came.
-    """
+def write_segment(conn: sqlite3.Connection, seg: int, docs: list[tuple[int, Grams]]) -> None:
+    """Store one segment for a batch of (report number, gram counts); call inside a transaction."""
     import numpy as np
 
-    docs = list(docs)
-    if not docs:
-        return
-    codes = np.concatenate([found for _num, (found, _counts) in docs])
-    if not len(codes):
-        return
-    counts = np.concatenate([c for _num, (_found, c) in docs]).astype(np.uint32)
-    nums = np.repeat(
-        np.array([num for num, _g in docs], dtype=np.uint32), [len(found) for _num, (found, _c) in docs]
-    )
-    order = np.argsort(codes, kind="stable")
-    codes, counts, nums = codes[order], counts[order], nums[order]
-    starts = np.flatnonzero(np.diff(codes)) + 1
-    bounds = [0, *starts.tolist(), len(codes)]
-    firsts = codes[bounds[:-1]].tolist()
+    codes, nums, counts = postings.batch(docs)
     conn.executemany(
         "INSERT INTO grams(gram, seg, docs, counts) VALUES (?, ?, ?, ?)",
         (
-            (decode(code), seg, nums[lo:hi].tobytes(), counts[lo:hi].tobytes())
-            for code, lo, hi in zip(firsts, bounds[:-1], bounds[1:], strict=True)
+            (decode(code), seg, d.tobytes(), c.tobytes())
+            for code, (d, c) in postings.runs(codes, nums.astype(np.uint32), counts.astype(np.uint32))
         ),
     )
 
@@ -89,20 +70,12 @@ def lookup(conn: sqlite3.Connection, gram: str) -> dict[int, int]:
 
 
 def merge(conn: sqlite3.Connection, segs: list[int], new: int, dead: set[int]) -> None:
-    """Rewrite segments `segs` as segment `new`, dropping removed reports; inside a transaction.
+    """Rewrite segments `segs` as segment `new`, dropping removed reports; inside a transaction."""
 
-    Each segment is read in gram order and the segments merged as they stream, so the merged one is
-    written in order too, without holding the index in memory.
-    """
-    streams = [
-        conn.execute("SELECT gram, seg, docs, counts FROM grams WHERE seg = ? ORDER BY gram", (seg,))
-        for seg in segs
-    ]
-
-    def merged() -> Iterable[tuple[str, int, bytes, bytes]]:
-        for gram, rows in groupby(heapq.merge(*streams), key=itemgetter(0)):
+    def rows() -> Iterable[tuple[str, int, bytes, bytes]]:
+        for gram, parts in postings.merged(conn, "grams", "gram", "docs, counts", segs):
             docs, counts = array("I"), array("I")
-            for _gram, _seg, docs_blob, counts_blob in rows:
+            for _gram, _seg, docs_blob, counts_blob in parts:
                 docs.frombytes(docs_blob)
                 counts.frombytes(counts_blob)
             if dead:
@@ -111,5 +84,5 @@ def merge(conn: sqlite3.Connection, segs: list[int], new: int, dead: set[int]) -
             if docs:
                 yield gram, new, docs.tobytes(), counts.tobytes()
 
-    conn.executemany("INSERT INTO grams(gram, seg, docs, counts) VALUES (?, ?, ?, ?)", merged())
+    conn.executemany("INSERT INTO grams(gram, seg, docs, counts) VALUES (?, ?, ?, ?)", rows())
     conn.executemany("DELETE FROM grams WHERE seg = ?", [(seg,) for seg in segs])

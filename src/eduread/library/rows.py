@@ -31,7 +31,7 @@ class Rows:
         return cls(
             report.id,
             listing(report),
-            [(p.kind, p.year, p.label) for p in report.parts],
+            part_rows(report),
             body,
             data,
             outline,
@@ -57,6 +57,11 @@ def _flat_outline(sections: list[dict], out: list | None = None) -> list:
         out.append([s["start"], s["end"], s["level"], f"{s['marker']}{s['title']}"])
         _flat_outline(s["children"], out)
     return out
+
+
+def part_rows(report) -> list[tuple[str, int, str]]:  # report: Report
+    """(kind, year, label) of each part, the parts table's columns."""
+    return [(p.kind, p.year, p.label) for p in report.parts]
 
 
 def listing(report) -> tuple:  # report: Report

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eduread.library import index, schema
-from eduread.library.rows import Rows, cache_row, listing
+from eduread.library.rows import Rows, cache_row, listing, part_rows
 from eduread.paths import bundled_dir, library_dir
 
 DB_NAME = "library.sqlite3"
@@ -69,9 +69,7 @@ def _insert(conn: sqlite3.Connection, rows: Rows) -> int:
         (*rows.listing, rows.source, len(rows.body)),
     )
     num = int(cur.lastrowid or 0)
-    conn.executemany(
-        "INSERT INTO parts(num, kind, year, label) VALUES (?,?,?,?)", [(num, *p) for p in rows.parts]
-    )
+    _write_parts(conn, num, rows.parts)
     conn.execute("INSERT INTO texts(num, original, body) VALUES (?,?,?)", (num, rows.original, rows.body))
     conn.execute(
         "INSERT INTO parses(num, parser_version, data, outline) VALUES (?,?,?,?)",
@@ -93,10 +91,12 @@ def _update_parse(conn: sqlite3.Connection, num: int, report) -> None:
         (*listing(report), num),
     )
     conn.execute("DELETE FROM parts WHERE num = ?", (num,))
-    conn.executemany(
-        "INSERT INTO parts(num, kind, year, label) VALUES (?,?,?,?)",
-        [(num, p.kind, p.year, p.label) for p in report.parts],
-    )
+    _write_parts(conn, num, part_rows(report))
+
+
+def _write_parts(conn: sqlite3.Connection, num: int, parts: list[tuple[str, int, str]]) -> None:
+    """One row per part, so lists and selectors can filter by year and kind."""
+    conn.executemany("INSERT INTO parts(num, kind, year, label) VALUES (?,?,?,?)", [(num, *p) for p in parts])
 
 
 def _add_words(conn: sqlite3.Connection, items: list[tuple[int, dict[str, int]]]) -> None:
@@ -243,7 +243,7 @@ class Library:
         return removed, missing
 
     def reindex(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """Rebuild the search index (trigram and short-gram) from the stored texts, in one transaction.
+        """Rebuild the search index (trigram and short-gram) from the stored texts.
 
         One transaction: an interrupted rebuild leaves the old index whole.
         """

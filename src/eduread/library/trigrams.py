@@ -8,12 +8,11 @@ in numpy, so even a common 6-character phrase costs a few array operations, not 
 
 from __future__ import annotations
 
-import heapq
 import sqlite3
 from collections.abc import Iterable
-from itertools import groupby
-from operator import itemgetter
 from typing import TYPE_CHECKING
+
+from eduread.library import postings
 
 if TYPE_CHECKING:
     import numpy as np
@@ -47,27 +46,19 @@ def positions(body: str) -> Positions:
     return codes[order], order.astype(np.uint32)
 
 
-def write_segment(conn: sqlite3.Connection, seg: int, docs: Iterable[tuple[int, Positions]]) -> None:
+def write_segment(conn: sqlite3.Connection, seg: int, docs: list[tuple[int, Positions]]) -> None:
     """Store one segment for a batch of (report number, positions); call inside a transaction.
 
-    Report numbers rise through a batch, so one stable sort of the batch's codes leaves each
-    trigram's keys in rising order.
+    Report numbers rise through a batch and the sort by code is stable, so each trigram's keys
+    come out in rising order.
     """
     import numpy as np
 
-    docs = list(docs)
-    codes = np.concatenate([c for _num, (c, _o) in docs]) if docs else np.zeros(0, np.uint64)
-    if not len(codes):
-        return
-    nums = np.repeat(np.array([num for num, _p in docs], dtype=np.uint64), [len(c) for _n, (c, _o) in docs])
-    keys = (nums << np.uint64(OFFSET_BITS)) | np.concatenate([o for _num, (_c, o) in docs]).astype(np.uint64)
-    order = np.argsort(codes, kind="stable")
-    codes, keys = codes[order], keys[order]
-    bounds = [0, *(np.flatnonzero(np.diff(codes)) + 1).tolist(), len(codes)]
-    firsts = codes[bounds[:-1]].tolist()
+    codes, nums, offsets = postings.batch(docs)
+    keys = (nums << np.uint64(OFFSET_BITS)) | offsets.astype(np.uint64)
     conn.executemany(
         "INSERT INTO trigrams(code, seg, keys) VALUES (?, ?, ?)",
-        ((c, seg, keys[lo:hi].tobytes()) for c, lo, hi in zip(firsts, bounds[:-1], bounds[1:], strict=True)),
+        ((code, seg, k.tobytes()) for code, (k,) in postings.runs(codes, keys)),
     )
 
 
@@ -120,25 +111,21 @@ def counts(conn: sqlite3.Connection, term: str, dead: np.ndarray | None = None) 
 def merge(conn: sqlite3.Connection, segs: list[int], new: int, dead: set[int]) -> None:
     """Rewrite segments `segs` as segment `new`, dropping removed reports; inside a transaction.
 
-    Segments hold rising report numbers and are read in code order and merged as they stream, so
-    joining a trigram's blobs in segment order keeps its keys sorted and memory stays small.
+    Segments hold rising report numbers, so joining a trigram's blobs in segment order keeps its
+    keys sorted.
     """
     import numpy as np
 
     dead_nums = np.array(sorted(dead), dtype=np.uint64)
-    streams = [
-        conn.execute("SELECT code, seg, keys FROM trigrams WHERE seg = ? ORDER BY code", (seg,))
-        for seg in segs
-    ]
 
-    def merged() -> Iterable[tuple[int, int, bytes]]:
-        for c, rows in groupby(heapq.merge(*streams), key=itemgetter(0)):
-            blob = b"".join(row[2] for row in rows)
+    def rows() -> Iterable[tuple[int, int, bytes]]:
+        for code, parts in postings.merged(conn, "trigrams", "code", "keys", segs):
+            blob = b"".join(part[2] for part in parts)
             if len(dead_nums):
                 found = np.frombuffer(blob, dtype=np.uint64)
                 blob = found[~np.isin(found >> np.uint64(OFFSET_BITS), dead_nums)].tobytes()
             if blob:
-                yield c, new, blob
+                yield code, new, blob
 
-    conn.executemany("INSERT INTO trigrams(code, seg, keys) VALUES (?, ?, ?)", merged())
+    conn.executemany("INSERT INTO trigrams(code, seg, keys) VALUES (?, ?, ?)", rows())
     conn.executemany("DELETE FROM trigrams WHERE seg = ?", [(seg,) for seg in segs])
