@@ -117,10 +117,12 @@ async def test_find_in_report_counts_and_cycles(tmp_path: Path) -> None:
         assert view.current_hit == (first - 1) % expected
 
 
-async def test_library_search_opens_report_at_hit(tmp_path: Path) -> None:
+@pytest.mark.parametrize("size", [(120, 35), (80, 24)])
+async def test_library_search_opens_report_at_hit(tmp_path: Path, size: tuple[int, int]) -> None:
+    """The first report of a session too: no report was on screen before it."""
     folder = _seeded(tmp_path)
     app = ReaderApp(folder)
-    async with app.run_test(size=(120, 35)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await _settle(pilot)
         await pilot.press("s")
         await _settle(pilot)
@@ -133,6 +135,8 @@ async def test_library_search_opens_report_at_hit(tmp_path: Path) -> None:
         assert view.report is not None and view.report.place.name == "怀化市"
         start, end = view.hits[view.current_hit]
         assert view.report.body[start:end] == "新增学位"
+        top = int(view.scroll_offset.y)
+        assert top > 0 and top <= view.line_of(start) < top + view.size.height
 
 
 async def test_theme_switch_persists_and_builtin_theme_works(tmp_path: Path) -> None:

@@ -179,7 +179,9 @@ class ReportView(ScrollView, can_focus=True):
         if self.max_scroll_y < y:
             self._pending_offset = offset
             self.call_after_refresh(self._apply_pending)
-        self.scroll_to(y=y, animate=animate, immediate=True)
+        # force: the scrollbar (and with it Textual's permission to scroll) only appears at the next
+        # layout, so a report shown where none was would otherwise open at its top.
+        self.scroll_to(y=y, animate=animate, immediate=True, force=True)
         self._anchor = (offset, y)
 
     def action_half_page(self, direction: int) -> None:
