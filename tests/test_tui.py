@@ -272,7 +272,9 @@ def test_end_to_end_in_tmux(tmp_path: Path) -> None:
                 subprocess.run(["tmux", "send-keys", "-t", session, name], check=True)
                 time.sleep(0.4)
 
-        keys("/", "大班额", "Enter")
+        keys("/")
+        wait_for("find in this report")  # the box is up: keys typed before it would go to the report
+        keys("大班额", "Enter")
         wait_for("1/8")
         keys("s", "教师队伍", "Enter")
         wait_for("12 occurrences in 4 reports")
