@@ -60,8 +60,8 @@ def _flat_outline(sections: list[dict], out: list | None = None) -> list:
 
 
 def part_rows(report) -> list[tuple[str, int, str]]:  # report: Report
-    """(kind, year, label) of each part, the parts table's columns."""
-    return [(p.kind, p.year, p.label) for p in report.parts]
+    """(kind, year, label) of each part whose year is known, the parts table's columns."""
+    return [(p.kind, p.year, p.label) for p in report.parts if p.year is not None]
 
 
 def listing(report) -> tuple:  # report: Report
@@ -76,4 +76,6 @@ def listing(report) -> tuple:  # report: Report
         json.dumps([asdict(p) for p in report.parts], ensure_ascii=False),
         report.published,
         report.signed,
+        report.doc_class,
+        json.dumps(report.review, ensure_ascii=False),
     )

@@ -6,7 +6,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-SCHEMA_VERSION = 4  # 2: word_df, each word's document frequency; 4: trigrams replace FTS5
+SCHEMA_VERSION = 5  # 2: word_df; 4: trigrams replace FTS5; 5: class, review, corrections
 
 DDL = """
 CREATE TABLE IF NOT EXISTS reports (
@@ -22,7 +22,14 @@ CREATE TABLE IF NOT EXISTS reports (
     signed TEXT,
     source_path TEXT,
     body_len INTEGER NOT NULL,
-    imported_at TEXT NOT NULL DEFAULT (datetime('now'))
+    imported_at TEXT NOT NULL DEFAULT (datetime('now')),
+    doc_class TEXT NOT NULL DEFAULT 'report',  -- 'other': not a bureau's own work report
+    review TEXT NOT NULL DEFAULT '[]'          -- JSON list of what could not be settled
+);
+CREATE TABLE IF NOT EXISTS corrections (
+    num INTEGER PRIMARY KEY REFERENCES reports(num) ON DELETE CASCADE,
+    data TEXT NOT NULL,                -- JSON of the fields a person set (place, year, kind, title)
+    updated TEXT NOT NULL DEFAULT (datetime('now'))
 );
 CREATE TABLE IF NOT EXISTS parts (
     num INTEGER NOT NULL REFERENCES reports(num) ON DELETE CASCADE,
@@ -106,6 +113,12 @@ def create(conn: sqlite3.Connection) -> int | None:
     if row is not None and int(row[0]) < 4:  # FTS5 goes; grams keys change order; reindex fills them
         for table in ("fts_instances", "fts", "grams"):
             conn.execute(f"DROP TABLE IF EXISTS {table}")
+    if row is not None and int(row[0]) < 5:  # class and review columns; the reparse fills them
+        have = {r[1] for r in conn.execute("PRAGMA table_info(reports)")}
+        if "doc_class" not in have:
+            conn.execute("ALTER TABLE reports ADD COLUMN doc_class TEXT NOT NULL DEFAULT 'report'")
+        if "review" not in have:
+            conn.execute("ALTER TABLE reports ADD COLUMN review TEXT NOT NULL DEFAULT '[]'")
     for statement in DDL.split(";\n"):
         if statement.strip():
             conn.execute(statement)

@@ -7,7 +7,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from eduread.library import index, schema
@@ -34,6 +34,8 @@ class Entry:
     parts: list[dict]
     published: str | None
     signed: str | None
+    doc_class: str = "report"
+    review: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """JSON form used by `eduread list --json`."""
@@ -44,20 +46,32 @@ class Entry:
             "parts": self.parts,
             "published": self.published,
             "title": self.title,
+            "class": self.doc_class,
+            "review": self.review,
         }
 
     @property
     def years(self) -> list[int]:
         """The years its parts cover."""
-        return sorted({p["year"] for p in self.parts})
+        return sorted({p["year"] for p in self.parts if p["year"] is not None})
 
 
-_ENTRY_COLUMNS = "num, id, title, place_name, place_path, issuer, parts, published, signed"
+_ENTRY_COLUMNS = "num, id, title, place_name, place_path, issuer, parts, published, signed, doc_class, review"
 
 
 def _entry(row: tuple) -> Entry:
     return Entry(
-        row[0], row[1], row[2], row[3], json.loads(row[4]), row[5], json.loads(row[6]), row[7], row[8]
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        json.loads(row[4]),
+        row[5],
+        json.loads(row[6]),
+        row[7],
+        row[8],
+        row[9],
+        json.loads(row[10]),
     )
 
 
@@ -65,7 +79,7 @@ def _insert(conn: sqlite3.Connection, rows: Rows) -> int:
     """Every row of one new report but its index entries (written per batch); returns its number."""
     cur = conn.execute(
         "INSERT INTO reports(id, title, place_name, place_path, place_code, issuer, parts, published,"
-        " signed, source_path, body_len) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        " signed, doc_class, review, source_path, body_len) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (*rows.listing, rows.source, len(rows.body)),
     )
     num = int(cur.lastrowid or 0)
@@ -87,7 +101,7 @@ def _update_parse(conn: sqlite3.Connection, num: int, report) -> None:
     )
     conn.execute(
         "UPDATE reports SET id = ?, title = ?, place_name = ?, place_path = ?, place_code = ?, issuer = ?,"
-        " parts = ?, published = ?, signed = ? WHERE num = ?",
+        " parts = ?, published = ?, signed = ?, doc_class = ?, review = ? WHERE num = ?",
         (*listing(report), num),
     )
     conn.execute("DELETE FROM parts WHERE num = ?", (num,))

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
 
-PARSER_VERSION = 1
+PARSER_VERSION = 2
 HIGHLIGHTED_KINDS = ("count", "money", "percent", "change", "rank", "ratio")
+
+Kind = Literal["summary", "plan"]
+DocClass = Literal["report", "other"]
+KINDS: tuple[Kind, ...] = ("summary", "plan")
 
 
 @dataclass
@@ -24,9 +28,10 @@ class Region:
 class Part:
     """A stretch of the report about one year: a summary of it or a plan for it."""
 
-    kind: str
-    year: int
+    kind: Kind
+    year: int | None  # None when the report masks or omits it (20XX): unknown, never guessed
     label: str
+    period: str | None = None  # "H1"/"H2" for half-year parts (上半年/下半年)
 
 
 @dataclass
@@ -64,6 +69,7 @@ class Figure:
     bound: str | None = None
     approx: str | None = None
     label: str = ""
+    what: str = ""  # the thing counted or measured: 录播教室 in 建设13个录播教室
 
     @property
     def highlighted(self) -> bool:
@@ -89,6 +95,10 @@ class Report:
     figures: list[Figure]
     body: str
     parser_version: int = PARSER_VERSION
+    doc_class: DocClass = "report"  # "other": not a bureau's own work report (news, a school's plan …)
+    class_reason: str = ""
+    review: list[str] = field(default_factory=list)  # what could not be settled: "place", "year" …
+    corrected: list[str] = field(default_factory=list)  # fields a person set by hand
 
     def all_sections(self) -> list[Section]:
         """Every section of the outline, depth first."""
@@ -139,6 +149,10 @@ class Report:
             "sections": [_section_dict(s) for s in self.sections],
             "figures": [dict(vars(f)) for f in self.figures],  # flat fields: asdict's deep copy is slow
             "body": self.body,
+            "class": self.doc_class,
+            "class_reason": self.class_reason,
+            "review": list(self.review),
+            "corrected": list(self.corrected),
         }
 
     @classmethod
@@ -166,7 +180,34 @@ class Report:
             figures=[Figure(**f) for f in data["figures"]],
             body=data["body"],
             parser_version=data.get("parser_version", PARSER_VERSION),
+            doc_class=data.get("class", "report"),
+            class_reason=data.get("class_reason", ""),
+            review=list(data.get("review", [])),
+            corrected=list(data.get("corrected", [])),
         )
+
+
+@dataclass
+class Correction:
+    """What a person set by hand for one report; stored apart from the parse and applied over it."""
+
+    place: str | None = None
+    year: int | None = None
+    kind: Kind | Literal["other"] | None = None
+    title: str | None = None
+
+    def is_empty(self) -> bool:
+        """Whether it sets nothing (so the stored row can go)."""
+        return self.place is None and self.year is None and self.kind is None and self.title is None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Only the fields that are set, as stored in the library."""
+        return {k: v for k, v in vars(self).items() if v is not None}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Correction:
+        """Read the stored form back (unknown keys from other versions are ignored)."""
+        return cls(**{k: data[k] for k in ("place", "year", "kind", "title") if k in data})
 
 
 def _section_dict(section: Section) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from eduread.errors import ReportError
@@ -33,8 +34,17 @@ def _signed(body: str) -> str | None:
     return iso_date(match.group(1)) if match else None
 
 
-def parse_text(raw: str, *, source_name: str = "<text>", strict: bool = True) -> Report:
-    """Parse decoded text; with `strict`, text that is not an education report raises ReportError."""
+def parse_text(
+    raw: str,
+    *,
+    source_name: str = "<text>",
+    strict: bool = True,
+    title_hints: Sequence[str] = (),
+) -> Report:
+    """Parse decoded text; with `strict`, text that is not an education report raises ReportError.
+
+    `title_hints` are titles the file states outside its text (HTML <h1>/meta, a .docx's title).
+    """
     cleaned = clean(raw)
     meta = cleaned.meta
     body = cleaned.body
