@@ -157,7 +157,7 @@ def test_import_summary_duplicates_and_failures(tmp_path: Path) -> None:
     assert out.returncode == 1
     assert "Traceback" not in out.stderr
     # The novel and the school's plan are Chinese prose: imported as `other`, never refused.
-    assert "imported 3, duplicates skipped 1, failed 5" in out.stdout
+    assert "imported 3 (2 other documents), duplicates skipped 1, failed 5" in out.stdout
     errors = out.stderr.strip().splitlines()
     assert len(errors) == 5 and all(line.startswith("eduread: ") for line in errors)
     reasons = "\n".join(errors)

@@ -63,11 +63,21 @@ def _import(library: Library, args: argparse.Namespace) -> int:
     files, _ = expand(args.paths)
     console = _console()
     with _progress("importing", len(files)) as update:
-        result = import_paths(library, args.paths, progress=update)
+        result = import_paths(library, args.paths, progress=update, reports_only=args.reports_only)
     for path, reason in result.failed:
         _err(f"{path}: {reason}")
+    for path, reason in result.skipped:
+        _err(f"{path}: skipped, not a bureau's work report: {reason}")
+    notes = []
+    if result.others:
+        notes.append(f"{len(result.others)} other documents")
+    if result.review:
+        notes.append(f"{len(result.review)} to review")
     summary = Text(
-        f"imported {len(result.imported)}, duplicates skipped {result.duplicates}, failed {len(result.failed)}"
+        f"imported {len(result.imported)}"
+        + (f" ({', '.join(notes)})" if notes else "")
+        + (f", not reports skipped {len(result.skipped)}" if result.skipped else "")
+        + f", duplicates skipped {result.duplicates}, failed {len(result.failed)}"
     )
     console.print(summary)
     return 1 if result.failed else 0

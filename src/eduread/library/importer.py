@@ -30,6 +30,9 @@ class ImportResult:
     duplicates: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     nums: list[int] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # not a bureau report (--reports-only)
+    others: list[tuple[str, str]] = field(default_factory=list)  # imported as `other`, with the reason
+    review: list[tuple[str, list[str]]] = field(default_factory=list)  # imported, something unsettled
 
 
 def expand(paths: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -130,8 +133,13 @@ def import_paths(
     progress: Callable[[int, int], None] | None = None,
     keywords: bool = True,
     workers: int | None = None,
+    reports_only: bool = False,
 ) -> ImportResult:
-    """Import files into the library; each batch is one transaction, so an interrupt loses nothing stored."""
+    """Import files into the library; each batch is one transaction, so an interrupt loses nothing stored.
+
+    With `reports_only`, documents that are not a bureau's own work report are skipped (and named
+    with the reason) instead of being kept as `other`.
+    """
     files, failed = expand(paths)
     result = ImportResult(failed=list(failed))
     pending: list[Prepared] = []
@@ -143,12 +151,19 @@ def import_paths(
                 library.add_batch([p.rows for p in pending], extras=[(p.index, p.words) for p in pending])
             )
             result.imported.extend(p.source for p in pending)
+            for p in pending:
+                if p.rows.doc_class == "other":
+                    result.others.append((p.source, p.rows.class_reason))
+                elif p.rows.review:
+                    result.review.append((p.source, list(p.rows.review)))
             pending.clear()
             pending_ids.clear()
 
     for done, item in enumerate(_prepared(files, keywords, workers), 1):
         if item.rows is None:
             result.failed.append((item.source, item.error))
+        elif reports_only and item.rows.doc_class == "other":
+            result.skipped.append((item.source, item.rows.class_reason))
         elif item.rows.id in pending_ids or library.has_id(item.rows.id):
             result.duplicates += 1
         else:

@@ -23,7 +23,6 @@ REPORT_SUFFIXES = (".txt", ".text", ".html", ".htm")
 _SIGNATURE_DATE = re.compile(
     r"((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇零○O一二三四五六七八九]{3,4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)\s*\)?$"
 )
-_SITE_SUFFIX = re.compile(r"\s*[_|\-–—]\s*[^_|\-–—]{2,40}$")
 _GENRE_WORD = re.compile(r"工作|总结|计划|要点|思路|谋划|汇报|年报")
 
 
@@ -55,9 +54,11 @@ def _signed(body: str, head: list[str]) -> str | None:
 def _title_from(hints: Sequence[str], source_name: str) -> str:
     """A title from the file's own hints (HTML <h1>, meta) or its name, when the text states none."""
     for hint in hints:
-        hint = _SITE_SUFFIX.sub("", hint.strip()) if "_" in hint or "|" in hint else hint.strip()
-        if hint and _GENRE_WORD.search(match_form(hint)):
-            return hint
+        # A page's <title> carries the site: 'X_计划总结_株洲市教育局', 'X - 内容 - 某中学'.
+        pieces = [p.strip() for p in re.split(r"\s+[-–—|]\s+|_|\|", hint) if p.strip()]
+        genre = [p for p in pieces if _GENRE_WORD.search(match_form(p))]
+        if genre:
+            return max(genre, key=len)
     stem = Path(source_name).name
     stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", stem)
     if _GENRE_WORD.search(match_form(stem)) and re.search(r"(?:19|20)\d\d", stem):
@@ -87,6 +88,8 @@ def parse_text(
     title = cleaned.title or _title_from(title_hints, source_name)
     sections = parse_outline(body)
     doc_class, class_reason = classify(title or cleaned.headline, cleaned.subtitle, cleaned.head, body)
+    if doc_class == "other" and not title:
+        title = cleaned.headline
     found = find_place(title=title, head=cleaned.head, meta=meta.fields, body=body, file_name=source_name)
     region = found.region if found else Region()
     issuer = (found.issuer if found and found.issuer else "") or issuer_in(
