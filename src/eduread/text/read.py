@@ -85,7 +85,7 @@ def read_document(path: str | os.PathLike[str]) -> Document:
             raise UnsupportedFormat(name, kind.reason)
         limit = LIMITS.get(kind.format, MAX_BYTES)
         if size > limit:
-            raise ReportError(name, f"too large for a report ({_mb(size)}; the limit is {_mb(limit)})")
+            raise ReportError(name, f"too large for a report ({_mb(size)})")
         try:
             data = head + _read_bounded(handle, limit - len(head), name)
         except OSError as err:
@@ -107,7 +107,7 @@ def read_bytes(data: bytes, name: str, *, shown: str | None = None, html: bool |
     if kind.format == "docx":
         limit = LIMITS["zip"]
     if len(data) > limit:
-        raise ReportError(shown, f"too large for a report ({_mb(len(data))}; the limit is {_mb(limit)})")
+        raise ReportError(shown, f"too large for a report ({_mb(len(data))})")
     try:
         document = _read_format(kind.format, data, html)
     except (DecodeError, ValueError) as err:

@@ -43,9 +43,26 @@ _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s
 _KIND_TITLE = re.compile(r"(?:工作|年度?|学期|教育)\S{0,6}?(?:" + "|".join(PLAN_WORDS + SUMMARY_WORDS) + ")")
 _TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|\s[-—–]+\s|--|——)\s*")
 _CJK = "\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
-_BREAK_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}\d])[ \t\r\f]*\n[ \t\r\n\f]*(?=[{_CJK}\d])")
+# A line break in the page source is Word (or an editor) wrapping its source, not a space the
+# writer typed: it goes, unless spaces stand beside it or it separates two Latin words.
+_SOURCE_BREAK = re.compile(r"[ \t\r\f]*\n[ \t\r\n\f]*")
+_LATIN_LEFT = re.compile(r"[A-Za-z,.;:!?)'\"]$")
+_LATIN_RIGHT = re.compile(r"^[A-Za-z(]")
+
+
+def _join_source_lines(text: str) -> str:
+    def keep(match: re.Match[str]) -> str:
+        if match.group(0).strip("\r\n"):  # spaces beside the break were typed: keep one
+            return " "
+        before, after = text[: match.start()][-1:], text[match.end() :][:1]
+        return " " if _LATIN_LEFT.search(before) and _LATIN_RIGHT.match(after) else ""
+
+    return _SOURCE_BREAK.sub(keep, text) if "\n" in text else text
+
+
 _SPACES = re.compile(r"[ \t\n\r\f]+")
 _MAX_DEPTH = 400
+_SERVER_TAGS = re.compile(r"<%.*?%>", re.S)  # ASP/JSP directives of a page template saved as is
 
 
 @dataclass(eq=False)
@@ -241,7 +258,7 @@ class _Flattener:
 
     def _emit(self) -> bool:
         """Write the stretch of text gathered so far after its line breaks; False if it was blank."""
-        text = _SPACES.sub(" ", _BREAK_BETWEEN_CJK.sub("", "".join(self.run)))
+        text = _SPACES.sub(" ", _join_source_lines("".join(self.run)))
         self.run = []
         if not text.strip():
             return False
@@ -327,7 +344,7 @@ def _title_hints(builder: _TreeBuilder, root: _Node) -> list[str]:
 def read_html(markup: str, notes: list[str] | None = None) -> Document:
     """The article of a saved page as text, with the titles the page states, best first."""
     builder = _TreeBuilder()
-    builder.feed(_close_comments(markup))
+    builder.feed(_SERVER_TAGS.sub("", _close_comments(markup)))
     builder.close()
     hints = _title_hints(builder, builder.root)
     _prune(builder.root)

@@ -22,9 +22,14 @@ MAX_PAGES = 400  # a bureau's report runs to a few dozen pages; a yearbook or a 
 MAX_SECONDS = 30.0
 MAX_PAGE_CHARS = 200_000
 
-_CJK = "\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
-_CJK_SPACE = re.compile(rf"(?<=[{_CJK}]) +(?=[{_CJK}])")
-_CJK_DIGIT_SPACE = re.compile(rf"(?<=[{_CJK}]) +(?=[\d%])|(?<=[\d%]) +(?=[{_CJK}])")
+_HAN = "\u3400-\u9fff\uf900-\ufaff"
+# Spaces a PDF puts between two Han characters, or between a figure and its unit (1 万个, 20 %);
+# a space after a heading (工作总结 2023年) is the writer's and stays.
+_CJK_SPACE = re.compile(rf"(?<=[{_HAN}]) +(?=[{_HAN}])")
+_CJK_DIGIT_SPACE = re.compile(rf"(?<=\d) +(?=[{_HAN}%])")
+_MARKER = re.compile(
+    r"(?:\d{1,2}[.、．]|[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、是])"
+)
 _SPACED_DIGITS = re.compile(r"(?<![\w.])\d(?: \d)+(?![\w.])")
 _SPACED_POINT = re.compile(r"(?<=\d) ?\. ?(?=\d)")
 _PAGE_NUMBER = re.compile(
@@ -70,8 +75,8 @@ def _page_lines(textpage, page_no: int) -> list[_Line]:
         if stripped:
             first = pos + (len(piece) - len(piece.lstrip()))
             last = pos + len(piece.rstrip()) - 1
-            left, _r, bottom, top = textpage.get_charbox(first)
-            _l, right, b2, t2 = textpage.get_charbox(last)
+            left, bottom, _r, top = textpage.get_charbox(first, loose=True)
+            _l, b2, right, t2 = textpage.get_charbox(last, loose=True)
             lines.append(_Line(stripped, left, right, max(top, t2), min(bottom, b2), page_no))
         pos += len(piece)
     return lines
@@ -141,7 +146,10 @@ def _join(lines: list[_Line]) -> str:
         far = line.page == prev.page and prev.bottom - line.top > 1.8 * usual_gap + 0.5 * size
         runs_on = full and not indented and not far and prev.right > prev.left
         if runs_on:
-            joiner = " " if re.search(r"[A-Za-z]$", out[-1]) and re.match(r"[A-Za-z]", text) else ""
+            latin = re.search(r"[A-Za-z]$", out[-1]) and re.match(r"[A-Za-z]", text)
+            # A numbered point run on after a sentence (…成绩。 3.作风…) lost its space at the wrap.
+            marker = re.search(r"[。;；!?！？]$", out[-1]) and _MARKER.match(text)
+            joiner = " " if latin or marker else ""
             out[-1] = _tidy(out[-1] + joiner + text)
         else:
             out.append(text)

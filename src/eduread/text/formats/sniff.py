@@ -47,7 +47,7 @@ def _unsupported(what: str, todo: str) -> Sniffed:
 def sniff_head(head: bytes, name: str) -> Sniffed:
     """The format as far as the first bytes tell; zip-based formats come back as `zip`."""
     suffix = name.lower().rpartition(".")[2] if "." in name else ""
-    if b"%PDF-" in head[:1024]:
+    if head.lstrip().startswith(b"%PDF") or b"%PDF-" in head[:1024]:
         return Sniffed("pdf")
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return Sniffed("zip")
