@@ -10,7 +10,12 @@ figures (1 万个, 2 0 2 0 年) are closed up. Pages and time per file are bound
 
 from __future__ import annotations
 
+import os
+import pickle
 import re
+import select
+import signal
+import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -157,7 +162,92 @@ def _join(lines: list[_Line]) -> str:
 
 
 def read_pdf(data: bytes, *, max_pages: int = MAX_PAGES, max_seconds: float = MAX_SECONDS) -> Document:
-    """A PDF's text as paragraphs, furniture dropped; raises PdfError (scanned, encrypted, damaged, too big)."""
+    """A PDF's text as paragraphs, furniture dropped; raises PdfError (scanned, encrypted, damaged, too big).
+
+    Where the system can fork, PDFium runs in a child process with a memory ceiling and a deadline,
+    so a PDF built to exhaust memory or time (huge objects, endless nesting) costs one line, not a
+    hung or killed import.
+    """
+    if hasattr(os, "fork") and sys.platform.startswith("linux"):
+        return _read_in_child(data, max_pages, max_seconds)
+    return _read_here(data, max_pages, max_seconds)
+
+
+def _memory_ceiling() -> None:
+    """Cap the child's address space at what it has now plus 2 GiB (Linux reports it in /proc)."""
+    try:
+        import resource
+
+        with open("/proc/self/status", encoding="ascii") as status:
+            size_kb = next(int(line.split()[1]) for line in status if line.startswith("VmSize:"))
+        ceiling = size_kb * 1024 + 2 * 1024**3
+        resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
+    except (OSError, ValueError, StopIteration, ImportError):
+        pass
+
+
+def _read_in_child(data: bytes, max_pages: int, max_seconds: float) -> Document:
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: read, send the outcome back, leave without running the parent's exit code
+        os.close(read_fd)
+        try:
+            _memory_ceiling()
+            outcome: tuple[str, object] = ("ok", _read_here(data, max_pages, max_seconds))
+        except PdfError as err:
+            outcome = ("refused", str(err))
+        except MemoryError:
+            outcome = ("refused", "PDF too large to read (it needs more than 2 GB of memory)")
+        except BaseException as err:  # noqa: BLE001 - any failure is reported to the parent as one line
+            outcome = ("refused", f"damaged PDF ({type(err).__name__})")
+        try:
+            payload = pickle.dumps(outcome)
+            with os.fdopen(write_fd, "wb") as pipe:
+                pipe.write(payload)
+        finally:
+            os._exit(0)
+    os.close(write_fd)
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + max_seconds + 5
+    finished = False
+    try:
+        with os.fdopen(read_fd, "rb", buffering=0) as pipe:
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([pipe], [], [], left)[0]:
+                    break
+                chunk = pipe.read(1 << 20)
+                if not chunk:
+                    finished = True
+                    break
+                chunks.append(chunk)
+    finally:
+        if not finished:
+            _kill(pid)
+        _, status = os.waitpid(pid, 0)
+    if not finished:
+        raise PdfError(f"gave up after {max_seconds:.0f} s: too complex to read (a PDF bomb?)")
+    if not chunks:
+        signal_no = os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0
+        raise PdfError(
+            f"damaged PDF: reading it crashed (signal {signal_no})" if signal_no else "damaged PDF"
+        )
+    kind, value = pickle.loads(b"".join(chunks))
+    if kind != "ok":
+        raise PdfError(str(value))
+    assert isinstance(value, Document)
+    return value
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _read_here(data: bytes, max_pages: int, max_seconds: float) -> Document:
+    """read_pdf in this process."""
     import pypdfium2 as pdfium  # loaded only when a PDF is read
 
     try:
