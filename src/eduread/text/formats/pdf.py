@@ -169,6 +169,8 @@ def read_pdf(data: bytes, *, max_pages: int = MAX_PAGES, max_seconds: float = MA
     hung or killed import.
     """
     if hasattr(os, "fork") and sys.platform.startswith("linux"):
+        import pypdfium2  # noqa: F401 - loaded here once, so each child starts with it
+
         return _read_in_child(data, max_pages, max_seconds)
     return _read_here(data, max_pages, max_seconds)
 
