@@ -134,6 +134,7 @@ class Prepared:
     error: str = ""
     skipped: bool = False  # a format eduread does not read (named, with what to do)
     notes: list[str] = field(default_factory=list)
+    shown: str = ""  # the file's name as given, escaped for printing
 
 
 def prepare(path: Path, keywords: bool) -> Prepared:
@@ -154,6 +155,7 @@ def prepare(path: Path, keywords: bool) -> Prepared:
     source = stored_source(path)
     prepared = Prepared(source, Rows.of(report, document.text, source), BodyIndex.of(report.body), words)
     prepared.notes = list(document.notes)
+    prepared.shown = shown_name(path)
     return prepared
 
 
@@ -215,7 +217,7 @@ def import_paths(
             pending.append(item)
             pending_ids.add(item.rows.id)
             if item.notes:
-                result.notes.append((shown_name(item.source), "; ".join(item.notes)))
+                result.notes.append((item.shown or shown_name(item.source), "; ".join(item.notes)))
             if len(pending) >= BATCH:
                 flush()
         if progress:
