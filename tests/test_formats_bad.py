@@ -249,3 +249,33 @@ FirstFrame({str(home)!r}).run(headless=True, size=(100, 30))
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "LOADED []" in out.stdout, out.stdout + out.stderr
+
+
+MAGIC = [
+    b"",
+    b"%PDF-1.7\n",
+    b"PK\x03\x04",
+    OLE,
+    b"\x89PNG\r\n\x1a\n",
+    b"<html><body>",
+    b"\xef\xbb\xbf",
+    b"\xff\xfe",
+]
+
+
+@pytest.mark.parametrize("magic", MAGIC, ids=lambda m: repr(m[:6]))
+def test_any_bytes_behind_any_header_give_a_document_or_one_line(magic: bytes) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.binary(max_size=3000), st.sampled_from(["a.txt", "a.pdf", "a.docx", "a.doc", "a.html", "a"]))
+    def check(tail: bytes, name: str) -> None:
+        try:
+            document = read_bytes(magic + tail, name)
+        except ReportError as err:
+            assert "\n" not in str(err) and str(err).startswith(name)
+        else:
+            assert document.text.strip() and "\x1b" not in document.text
+
+    check()

@@ -138,3 +138,32 @@ def test_txt_that_is_a_pdf_reads_as_pdf() -> None:
     text = seed_path("003_b5818a88827ebf16.txt").read_text(encoding="utf-8")
     document = read_bytes(seed_pdf(text), "report.txt")
     assert document.format == "pdf" and "天门市教育局2018年工作要点" in document.text
+
+
+def test_title_stated_only_in_the_head_and_metadata_in_a_head_block() -> None:
+    """A page whose body lacks the title gets it from <title> (site suffix cut); a block named like
+    chrome that holds the 发布时间/来源 line is kept."""
+    text = seed_path("000_74b69ab3a17d35dc.txt").read_text(encoding="utf-8")
+    title, rest = text.split("\n", 1)
+    body = rest.replace("发布时间:2020-09-02 09:51 信息来源:怀化市教育局", "")
+    page = (
+        f"<html><head><title>{title}_政务公开_怀化市人民政府</title></head><body>"
+        "<div class='head-info'>发布时间:2020-09-02 09:51 信息来源:怀化市教育局</div>"
+        f"<div class='content'><p>{body.replace(chr(10), '<br>')}</p></div></body></html>"
+    )
+    report = parse_bytes(page.encode("utf-8"), "head.html")
+    assert report.title == title and report.published == "2020-09-02"
+
+
+def test_corpus_page_template_reads_without_server_tags() -> None:
+    from pathlib import Path
+
+    page = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "036.html"
+    if not page.exists():
+        pytest.skip("the shared corpus is not beside this checkout")
+    from eduread.text.read import read_document
+
+    document = read_document(page)
+    assert "<%" not in document.text and "runat" not in document.text
+    assert "一、2018年中考实时录取学校" in document.text.split("\n")
+    assert document.title_hints == ["考生志愿填报填表说明"]

@@ -39,6 +39,7 @@ _CHROME_NAME = re.compile(
     r"comment|wza|barrier|elder|zhangzhe|skip|pagination|pager|prev|next|qrcode|ewm|fontsize|font)(?:$|[\s_-]|\d)",
     re.I,
 )
+_META_KEY = re.compile(r"发布(?:时间|日期)|索\s*引\s*号|成文日期|信息来源")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all", re.I)
 _KIND_TITLE = re.compile(r"(?:工作|年度?|学期|教育)\S{0,6}?(?:" + "|".join(PLAN_WORDS + SUMMARY_WORDS) + ")")
 _TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|\s[-—–]+\s|--|——)\s*")
@@ -169,6 +170,7 @@ class _Sizes:
         self.text: dict[int, int] = {}
         self.links: dict[int, int] = {}
         self.has_title: dict[int, bool] = {}
+        self.has_meta: dict[int, bool] = {}
         order: list[_Node] = []
         stack = [root]
         while stack:
@@ -178,18 +180,22 @@ class _Sizes:
         for node in reversed(order):
             text = links = 0
             titled = node.tag in ("h1", "h2", "h3") and _looks_like_title(_text_of(node))
+            meta = False
             for child in node.children:
                 if isinstance(child, str):
                     text += len(child.strip())
+                    meta = meta or bool(_META_KEY.search(child))
                 elif child.tag not in _DROP:
                     text += self.text[id(child)]
                     links += self.links[id(child)]
                     titled = titled or self.has_title[id(child)]
+                    meta = meta or self.has_meta[id(child)]
             if node.tag == "a":
                 links = text
             self.text[id(node)] = text
             self.links[id(node)] = links
             self.has_title[id(node)] = titled
+            self.has_meta[id(node)] = meta
 
 
 def _is_chrome(node: _Node, sizes: _Sizes, total: int) -> bool:
@@ -202,8 +208,8 @@ def _is_chrome(node: _Node, sizes: _Sizes, total: int) -> bool:
         return False
     if node.tag in _CHROME_TAGS or node.attrs.get("role", "") in ("navigation", "banner", "contentinfo"):
         return True
-    if _CHROME_NAME.search(_attr_name(node)):
-        return True
+    if _CHROME_NAME.search(_attr_name(node)) and not sizes.has_meta[id(node)]:
+        return True  # (a block holding the page's 发布时间/索引号 stays, whatever it is called)
     links = sizes.links[id(node)]
     return node.tag in _BLOCK | _CELL and text >= 4 and links > 0.6 * text
 
@@ -348,4 +354,8 @@ def read_html(markup: str, notes: list[str] | None = None) -> Document:
     builder.close()
     hints = _title_hints(builder, builder.root)
     _prune(builder.root)
-    return Document(_flatten(builder.root), "html", hints, list(notes or []))
+    text = _flatten(builder.root)
+    head = "".join(line.strip() for line in text.split("\n")[:40] if line.strip()).replace(" ", "")
+    if hints and _looks_like_title(hints[0]) and hints[0].replace(" ", "") not in head[:1500]:
+        text = hints[0] + "\n\n" + text  # the title only the page's <title> or meta states
+    return Document(text, "html", hints, list(notes or []))
