@@ -279,3 +279,17 @@ def test_any_bytes_behind_any_header_give_a_document_or_one_line(magic: bytes) -
             assert document.text.strip() and "\x1b" not in document.text
 
     check()
+
+
+def test_pdf_time_and_docx_size_are_bounded() -> None:
+    from eduread.text.formats.pdf import PdfError, read_pdf
+
+    with pytest.raises(PdfError, match="gave up after 0 s"):
+        read_pdf(seed_pdf(TEXT), max_seconds=0)
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+        archive.writestr("word/document.xml", b"<w:document>" + b" " * (70 * 1024 * 1024) + b"</w:document>")
+    assert len(bomb.getvalue()) < 1024 * 1024
+    with pytest.raises(ReportError, match=r"unpacks to 70 MB \(a zip bomb\?\)"):
+        read_bytes(bomb.getvalue(), "bomb.docx")
