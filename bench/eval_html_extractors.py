@@ -1,5 +1,6 @@
 """Which reads saved pages right: eduread's own main-content reader or trafilatura? (run by hand)
 
+Needs `pip install trafilatura lxml_html_clean` (neither is a dependency of eduread).
 Pages: each seed wrapped in a government site's chrome and in Word's web-page export, plus the
 corpus's ASP.NET page. A page reads right when its cleaned body equals the .txt's (blank lines
 aside) and title, place and parts agree. Prints counts and each reader's median time per page.
