@@ -14,7 +14,7 @@ from pathlib import Path
 
 from eduread.errors import ReportError
 from eduread.parse import Report
-from eduread.parse.report import parse_text, read_text
+from eduread.parse.report import parse_file
 from eduread.text.matching import match_form
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,9 +39,8 @@ def entries() -> list[dict]:
 
 def parse_entry(entry: dict) -> Report | None:
     """A corpus file parsed as `eduread parse` would; None when it is refused (not Chinese)."""
-    path = CORPUS / entry["file"]
     try:
-        return parse_text(read_text(path), source_name=path.name)
+        return parse_file(CORPUS / entry["file"])
     except ReportError:
         return None
 
