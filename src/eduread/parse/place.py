@@ -70,9 +70,8 @@ _NAMED_AFTER = re.compile(r"(?:学校|中学|小学|幼儿园|大学|学院|路|
 def _names_in(text: str, *, mentions: bool = False) -> Iterable[str]:
     """Place names in a text; as mentions, a bare name that names a school or street (芙蓉学校) is not one."""
     folded = match_form(text)
-    for match in gazetteer().pattern.finditer(folded):
-        name = match.group(0)
-        if mentions and short_name(name) == name and _NAMED_AFTER.match(folded, match.end()):
+    for start, name in gazetteer().find_names(folded):
+        if mentions and short_name(name) == name and _NAMED_AFTER.match(folded, start + len(name)):
             continue
         yield name
 
@@ -108,9 +107,7 @@ def _from_mentions(text: str, context: str) -> Region | None:
     if best < 2:
         return None
     while True:
-        children = [
-            (n, c) for c, n in counts.items() if c != code and _parent(gaz, c) == code
-        ]
+        children = [(n, c) for c, n in counts.items() if c != code and _parent(gaz, c) == code]
         if not children:
             break
         n, child = max(children)

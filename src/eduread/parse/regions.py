@@ -67,7 +67,29 @@ class Gazetteer:
             if short != division.name and len(short) >= 2:
                 self.by_name.setdefault(short, []).append(division)
         names = sorted(self.by_name, key=len, reverse=True)
-        self.pattern = re.compile("|".join(map(re.escape, names)))
+        self.by_head: dict[str, list[str]] = {}
+        for name in names:  # longest first, so the first that fits is the longest
+            self.by_head.setdefault(name[:2], []).append(name)
+
+    def find_names(self, text: str) -> list[tuple[int, str]]:
+        """(offset, name) of every place name in a text, leftmost and longest first, never overlapping.
+
+        A dictionary of two-character heads walks the text once; an alternation of 6,000 names in a
+        regular expression took 20 ms over a page.
+        """
+        found: list[tuple[int, str]] = []
+        i, n = 0, len(text)
+        by_head = self.by_head
+        while i < n - 1:
+            names = by_head.get(text[i : i + 2])
+            if names:
+                name = next((m for m in names if text.startswith(m, i)), None)
+                if name:
+                    found.append((i, name))
+                    i += len(name)
+                    continue
+            i += 1
+        return found
 
     def path(self, division: Division) -> list[Division]:
         """Province first; county-level cities under a province directly (天门) skip the prefecture."""
@@ -88,7 +110,7 @@ class Gazetteer:
 
     def resolve(self, place: str, context: str = "") -> Region:
         """Region for a place as written (南通市崇川区); ambiguous names are settled by `context`."""
-        names = [m.group(0) for m in self.pattern.finditer(place)]
+        names = [name for _start, name in self.find_names(place)]
         if not names:
             return Region(name=place)
         candidates = list(self.by_name[names[-1]])

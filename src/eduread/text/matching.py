@@ -50,5 +50,19 @@ def match_form(text: str) -> str:
     """Text folded for matching, one character for one: width folded, traditional read as simplified.
 
     Every offset into the result is an offset into `text`; what is shown and copied is `text` itself.
+    A parse asks for the same body's form several times (outline, figures, class), so long texts
+    are remembered for a moment.
     """
+    if len(text) > 256:
+        return _long_form(text)
     return to_simplified(fold_width(text))
+
+
+@lru_cache(maxsize=16)
+def _long_form(text: str) -> str:
+    return to_simplified(fold_width(text))
+
+
+def forget() -> None:
+    """Drop the remembered forms (benchmarks time a parse as if each text were new)."""
+    _long_form.cache_clear()
