@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.text import Text
 
 from eduread.analysis.compare import Comparison, compare, heading
-from eduread.errors import ReportError
+from eduread.errors import ReportError, one_line
 from eduread.library.selectors import SelectorError, resolve_pair
 from eduread.library.store import Library, LibraryError
 
@@ -19,12 +19,12 @@ def run_compare(library_folder: str | None, words: list[str], *, as_json: bool, 
     try:
         library = Library(library_folder)
     except LibraryError as err:
-        print(f"eduread: {err}", file=sys.stderr)
+        print(f"eduread: {one_line(str(err))}", file=sys.stderr)
         return 2
     try:
         left, right = resolve_pair(library, words)
     except (SelectorError, ReportError, LibraryError) as err:
-        print(f"eduread: compare: {err}", file=sys.stderr)
+        print(f"eduread: compare: {one_line(str(err))}", file=sys.stderr)
         return 1
     finally:
         library.close()

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.text import Text
 from rich.tree import Tree
 
-from eduread.errors import ReportError
+from eduread.errors import ReportError, one_line
 from eduread.parse import Report, Section, parse_file
 
 
@@ -56,7 +56,7 @@ def run_parse(files: list[str], *, as_json: bool) -> int:
         try:
             report = parse_file(Path(name))
         except ReportError as err:
-            print(f"eduread: {err}", file=sys.stderr)
+            print(f"eduread: {one_line(str(err))}", file=sys.stderr)
             failed += 1
             continue
         if as_json:

@@ -28,6 +28,10 @@ def launch(path: str | None, library_folder: str | None) -> int:
             existing = library.conn.execute("SELECT num FROM reports WHERE id = ?", (report.id,)).fetchone()
             source = str(file.resolve())
             open_num = existing[0] if existing else library.add_batch([Rows.of(report, original, source)])[0]
+            if open_num is None:  # stored meanwhile by another eduread
+                open_num = library.conn.execute(
+                    "SELECT num FROM reports WHERE id = ?", (report.id,)
+                ).fetchone()[0]
             library.close()
         except (ReportError, LibraryError) as err:
             print(f"eduread: {err}", file=sys.stderr)
