@@ -173,7 +173,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         where = getattr(err, "filename", None) or args.command
         print(f"eduread: {one_line(f'{where}: {explain(err)}')}", file=sys.stderr)
-        return 70
+        import sqlite3
+
+        return 2 if isinstance(err, sqlite3.Error | OSError) else 70
 
 
 def _run(args: argparse.Namespace) -> int:

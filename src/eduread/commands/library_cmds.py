@@ -228,6 +228,13 @@ def _check(args: argparse.Namespace) -> int:
         if not args.repair:
             for line in result.advice():
                 out.write(f"what to do: {line}\n")
+            if not result.ok:
+                what = (
+                    "the library is damaged"
+                    if result.damage or result.rows
+                    else "the search index is damaged"
+                )
+                _err(f"{library.path}: {what}; {result.advice()[0]}")
             return 0 if result.ok else 1
         if not (result.damage or result.rows):
             out.write(
@@ -243,7 +250,10 @@ def _check(args: argparse.Namespace) -> int:
         )
         if repaired.kept:
             out.write("kept: " + ", ".join(repaired.kept) + "\n")
-        return 0 if not repaired.lost else 1
+        if repaired.lost:
+            _err(f"{repaired.backup}: {repaired.lost:,} reports could not be read from the damaged file")
+            return 1
+        return 0
     finally:
         if library is not None:
             try:
