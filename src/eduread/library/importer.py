@@ -86,15 +86,19 @@ def prepare(path: Path, keywords: bool) -> Prepared:
     """Read, parse, index and (with keywords) count jieba's words of one file."""
     try:
         report, original = read_report(path)
+        words = None
+        if keywords:
+            from eduread.text.segment import word_counts
+
+            words = word_counts(report.body)
+        source = str(path.resolve())
+        return Prepared(source, Rows.of(report, original, source), BodyIndex.of(report.body), words)
     except ReportError as err:
         return Prepared(err.path, error=err.reason)
-    words = None
-    if keywords:
-        from eduread.text.segment import word_counts
-
-        words = word_counts(report.body)
-    source = str(path.resolve())
-    return Prepared(source, Rows.of(report, original, source), BodyIndex.of(report.body), words)
+    except (RecursionError, ValueError, ArithmeticError, LookupError, TypeError, UnicodeError) as err:
+        # A parser bug on one strange file must not stop the files beside it (in a worker it
+        # would end the whole import): that file is refused in one line, the rest go on.
+        return Prepared(str(path), error=f"could not be parsed ({type(err).__name__}: {str(err)[:120]})")
 
 
 PR_SET_PDEATHSIG = 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -17,11 +18,12 @@ def launch(path: str | None, library_folder: str | None) -> int:
 
         file = Path(path)
         if not file.is_file():
-            print(
-                f"eduread: {path}: {'is a folder; use `eduread import`' if file.is_dir() else 'no such file'}",
-                file=sys.stderr,
-            )
+            from eduread.errors import one_line
+
+            reason = "is a folder; use `eduread import`" if file.is_dir() else "no such file"
+            print(f"eduread: {one_line(f'{path}: {reason}')}", file=sys.stderr)
             return 1
+        library = None
         try:
             library = Library(library_folder)
             report, original = read_report(file)
@@ -34,8 +36,17 @@ def launch(path: str | None, library_folder: str | None) -> int:
                 ).fetchone()[0]
             library.close()
         except (ReportError, LibraryError) as err:
-            print(f"eduread: {err}", file=sys.stderr)
+            from eduread.errors import one_line
+
+            print(f"eduread: {one_line(str(err))}", file=sys.stderr)
             return 1
+        except (sqlite3.Error, OSError) as err:
+            from eduread.errors import one_line
+            from eduread.library.failures import explain
+
+            where = library.path if library is not None else path
+            print(f"eduread: {one_line(f'{where}: {explain(err)}')}", file=sys.stderr)
+            return 2
     from eduread.tui.app import ReaderApp
 
     ReaderApp(library_folder, open_num=open_num).run()
