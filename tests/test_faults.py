@@ -503,3 +503,38 @@ def test_deleting_the_wal_mid_import_then_a_second_importer(base: Path, tmp_path
     if check.code == 0:
         count = consistent(home)
         assert count >= 29 + 10
+
+
+def test_a_damaged_texts_root_loses_no_report_and_revives_no_removed_one(base: Path, tmp_path: Path) -> None:
+    """The page at the top of the texts table holds no text but leads to all of them."""
+    home = copy_library(base, tmp_path / "home")
+    gone = sorted(snapshot(home))[3]
+    clean(eduread(home, "remove", gone), 0)
+    before = snapshot(home)
+    db = home / "library.sqlite3"
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'texts'").fetchone()[0]
+    kind = conn.execute("SELECT pagetype FROM dbstat WHERE pageno = ?", (root,)).fetchone()[0]
+    conn.close()
+    assert kind == "internal"  # the rows are beneath it, on other pages
+    with open(db, "r+b") as f:
+        f.seek((root - 1) * 4096)
+        f.write(b"\xff" * 4096)
+    clean(eduread(home, "check"), 1)
+    run = eduread(home, "check", "--repair")
+    clean(run, 0, lines=0)
+    assert snapshot(home) == before  # every report, each with its own text, and not the removed one
+    consistent(home)
+
+
+def test_salvage_reads_exactly_the_stored_texts_of_a_whole_file(base: Path, tmp_path: Path) -> None:
+    from eduread.library.salvage import stored_texts
+
+    home = copy_library(base, tmp_path / "home")
+    clean(eduread(home, "remove", sorted(snapshot(home))[0]), 0)  # its pages go to the freelist
+    conn = sqlite3.connect(home / "library.sqlite3", isolation_level=None)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    expected = dict(conn.execute("SELECT num, original FROM texts"))
+    conn.close()
+    assert stored_texts(home / "library.sqlite3") == expected

@@ -3,7 +3,8 @@
 SQLite's own integrity check finds damaged pages; the row check finds a report that lost its
 text or parse (which no constraint catches once a page is gone); the index check is the search
 index's own. A repair never edits the damaged file: every report whose original text can still
-be read is imported again into a fresh library, and the damaged file is kept beside it.
+be read (by a query, or from the pages themselves past a damaged table root: salvage.py) is
+imported again into a fresh library, and the damaged file is kept beside it.
 """
 
 from __future__ import annotations
@@ -151,47 +152,17 @@ def _one(conn: sqlite3.Connection, sql: str, args: tuple) -> tuple | None:
         return None
 
 
-def recovered_copy(damaged: Path, work: Path) -> sqlite3.Connection | None:
-    """The sqlite3 shell's `.recover` of the damaged file, when the shell is installed.
-
-    It reads rows from every page it can, even under a damaged table root, which plain queries
-    cannot reach; rows it cannot place go to a lost_and_found table, read by `_texts_found`.
-    """
-    import shutil
-    import subprocess
-
-    shell = shutil.which("sqlite3")
-    if shell is None:
-        return None
-    target = work / "recovered.sqlite3"
+def _known(conn: sqlite3.Connection) -> tuple[set[int] | None, set[int]]:
+    """(numbers the reports table holds, or None when it cannot be read; numbers removed)."""
     try:
-        dump = subprocess.run(
-            [shell, "-readonly", str(damaged), ".recover"], capture_output=True, timeout=3600, check=False
-        )
-        if not dump.stdout:
-            return None
-        subprocess.run(
-            [shell, str(target)], input=dump.stdout, capture_output=True, timeout=3600, check=False
-        )
-        conn = sqlite3.connect(target, isolation_level=None)
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        return conn
-    except (OSError, subprocess.SubprocessError, sqlite3.Error):
-        return None
-
-
-def _texts_found(conn: sqlite3.Connection) -> dict[int, str]:
-    """Original texts among the rows `.recover` could not place: rows of three fields, two of them text."""
-    try:
-        columns = {r[1] for r in conn.execute("PRAGMA table_info(lost_and_found)")}
-        if not {"nfield", "id", "c1", "c2"} <= columns:
-            return {}
-        rows = conn.execute(
-            "SELECT id, c1 FROM lost_and_found WHERE nfield = 3 AND typeof(c1) = 'text' AND typeof(c2) = 'text'"
-        ).fetchall()
+        present: set[int] | None = {n for (n,) in conn.execute("SELECT num FROM reports")}
     except sqlite3.DatabaseError:
-        return {}
-    return {int(num): text for num, text in rows if num is not None}
+        present = None
+    try:
+        removed = {n for (n,) in conn.execute("SELECT num FROM removed")}
+    except sqlite3.DatabaseError:
+        removed = set()
+    return present, removed
 
 
 def repair(library, progress: Callable[[int, int], None] | None = None) -> RepairResult:  # library: Library
@@ -215,10 +186,16 @@ def repair(library, progress: Callable[[int, int], None] | None = None) -> Repai
     try:
         with fresh.transaction() as conn:  # the new library never counts as unseeded
             conn.execute("INSERT OR REPLACE INTO state(key, value) VALUES ('seeded', '1')")
-        recovered = recovered_copy(library.path, work)
-        sources = [c for c in (recovered, old) if c is not None]
-        found = _texts_found(recovered) if recovered is not None else {}
-        nums = sorted(set().union(*(_readable_nums(c) for c in sources), found))
+        from eduread.library.salvage import stored_texts
+
+        present, removed = _known(old)
+        found = {  # texts under a damaged table root, read from the pages themselves
+            num: text
+            for num, text in stored_texts(library.path).items()
+            if num not in removed and (present is None or num in present)
+        }
+        sources = [old]
+        nums = sorted(set(_readable_nums(old)) | set(found))
         batch: list[tuple[int, Rows]] = []
 
         def flush() -> None:
@@ -262,8 +239,6 @@ def repair(library, progress: Callable[[int, int], None] | None = None) -> Repai
         flush()
         result.saved = len(moved)
         result.kept = _copy_state(sources, fresh.conn, moved)
-        if recovered is not None:
-            recovered.close()
     except BaseException:
         fresh.close()
         _remove_tree(work)
