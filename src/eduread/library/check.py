@@ -306,7 +306,7 @@ def _copy_state(
             kept.append(f"{len(rows)} {name}")
     last = new.execute("SELECT value FROM settings WHERE key = 'last_report'").fetchone()
     if last is not None:  # the reader's last report, by its new number
-        value = str(moved.get(int(last[0]), "")) if str(last[0]).isdigit() else ""
+        value = str(moved.get(int(last[0]), "")) if str(last[0]).isdecimal() else ""
         new.execute("UPDATE settings SET value = ? WHERE key = 'last_report'", (value,))
     new.execute("COMMIT")
     return kept

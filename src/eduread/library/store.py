@@ -17,7 +17,7 @@ from eduread.library.rows import Rows, cache_row, listing, part_rows
 from eduread.paths import bundled_dir, library_dir
 
 DB_NAME = "library.sqlite3"
-QUICK_CHECK_BYTES = 512 * 2**20  # a larger library is quick-checked once a day, not per command
+QUICK_CHECK_BYTES = 256 * 2**20  # a larger library is quick-checked once a day, not per command
 MIN_PREFIX = 4  # a shorter id prefix names no report: removing by one would be a guess
 
 
