@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from eduread.parse.model import Figure
@@ -87,17 +88,28 @@ def format_amount(value: float, figure: Figure, *, written: tuple[str, ...] = ()
 
 def difference(left: Figure, right: Figure) -> str:
     """Right minus left, signed, in the unit and scale the two figures are written in."""
-    delta = float(right.value) - float(left.value)
+    try:
+        delta = float(right.value) - float(left.value)
+    except (OverflowError, ValueError, TypeError):
+        return "—"
+    if not math.isfinite(delta):  # a figure too large for a float: no honest difference to show
+        return "—"
     text = format_amount(delta, left, written=(left.text, right.text))
     return text if delta < 0 else "+" + text
 
 
 def target_met(target: Figure, result: Figure) -> bool | None:
     """Whether a result reaches a plan's target; None when the target states no direction."""
+    try:
+        goal, got = float(target.value), float(result.value)
+    except (OverflowError, ValueError, TypeError):
+        return None
+    if not (math.isfinite(goal) and math.isfinite(got)):
+        return None
     if target.bound == "at_most":
-        return float(result.value) <= float(target.value)
+        return got <= goal
     if target.bound in ("at_least", None) and target.kind in ("count", "money", "percent"):
-        return float(result.value) >= float(target.value)
+        return got >= goal
     return None
 
 

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.text import Text
 from rich.tree import Tree
 
-from eduread.errors import ReportError
+from eduread.errors import ReportError, one_line
 from eduread.parse import Part, Report, Section, parse_file
 
 
@@ -65,12 +65,20 @@ def run_parse(files: list[str], *, as_json: bool) -> int:
     for name in files:
         try:
             report = parse_file(Path(name))
+            if as_json:
+                data = report.to_dict()
+                json.dumps(data, ensure_ascii=False)  # a figure JSON cannot hold fails here, for this file
         except ReportError as err:
-            print(f"eduread: {err}", file=sys.stderr)
+            print(f"eduread: {one_line(str(err))}", file=sys.stderr)
+            failed += 1
+            continue
+        except (RecursionError, ValueError, ArithmeticError, LookupError, TypeError, UnicodeError) as err:
+            reason = f"could not be parsed ({type(err).__name__}: {str(err)[:120]})"
+            print(f"eduread: {one_line(f'{name}: {reason}')}", file=sys.stderr)
             failed += 1
             continue
         if as_json:
-            results.append(report.to_dict())
+            results.append(data)
         else:
             if results:
                 console.print()

@@ -148,8 +148,10 @@ def prepare(path: Path, keywords: bool) -> Prepared:
         return Prepared(err.path, error=err.reason, skipped=True)
     except ReportError as err:
         return Prepared(err.path, error=err.reason)
-    except (RecursionError, MemoryError, ValueError, OverflowError) as err:
-        return Prepared(shown_name(path), error=f"could not be read ({type(err).__name__}: {str(err)[:80]})")
+    except (RecursionError, MemoryError, ValueError, ArithmeticError, LookupError, TypeError, UnicodeError) as err:
+        # A parser bug on one strange file must not stop the files beside it (in a worker it
+        # would end the whole import): that file is refused in one line, the rest go on.
+        return Prepared(shown_name(path), error=f"could not be parsed ({type(err).__name__}: {str(err)[:120]})")
     words = None
     if keywords:
         from eduread.text.segment import word_counts
@@ -160,6 +162,39 @@ def prepare(path: Path, keywords: bool) -> Prepared:
     prepared.notes = list(document.notes)
     prepared.shown = shown_name(path)
     return prepared
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Worker start-up: end this worker when the importer ends, even by kill -9.
+
+    A worker otherwise waits forever on the pipe its dead parent held. On Linux the kernel sends
+    SIGKILL when the parent dies (prctl); elsewhere a thread polls the parent's pid.
+    """
+    import signal
+
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+                if os.getppid() != parent:  # the parent died before the prctl took effect
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):
+            pass
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
 def _prepared(files: list[Path], keywords: bool, workers: int | None) -> Iterator[Prepared]:
@@ -178,7 +213,9 @@ def _prepared(files: list[Path], keywords: bool, workers: int | None) -> Iterato
 
         load()  # once here: forked workers share the loaded dictionary
     context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
-    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=count, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         try:
             for start in range(0, len(files), WINDOW):  # a window at a time bounds memory
                 window = files[start : start + WINDOW]
@@ -209,15 +246,17 @@ def import_paths(
 
     def flush() -> None:
         if pending:
-            result.nums.extend(
-                library.add_batch([p.rows for p in pending], extras=[(p.index, p.words) for p in pending])
-            )
-            result.imported.extend(p.source for p in pending)
-            for p in pending:
-                if p.rows.doc_class == "other":
-                    result.others.append((p.source, p.rows.class_reason))
-                elif p.rows.review:
-                    result.review.append((p.source, list(p.rows.review)))
+            nums = library.add_batch([p.rows for p in pending], extras=[(p.index, p.words) for p in pending])
+            for item, num in zip(pending, nums, strict=True):
+                if num is None:  # stored meanwhile by another import
+                    result.duplicates += 1
+                    continue
+                result.nums.append(num)
+                result.imported.append(item.source)
+                if item.rows.doc_class == "other":
+                    result.others.append((item.source, item.rows.class_reason))
+                elif item.rows.review:
+                    result.review.append((item.source, list(item.rows.review)))
             pending.clear()
             pending_ids.clear()
 

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from eduread.library import index, schema
+from eduread.library import failures, index, schema
 from eduread.library.rows import Rows, cache_row, listing, part_rows
 from eduread.paths import bundled_dir, library_dir
 
 DB_NAME = "library.sqlite3"
+QUICK_CHECK_BYTES = 256 * 2**20  # a larger library is quick-checked once a day, not per command
+MIN_PREFIX = 4  # a shorter id prefix names no report: removing by one would be a guess
 
 
 class LibraryError(Exception):
@@ -75,13 +79,44 @@ def _entry(row: tuple) -> Entry:
     )
 
 
-def _insert(conn: sqlite3.Connection, rows: Rows) -> int:
-    """Every row of one new report but its index entries (written per batch); returns its number."""
+def typed(text: str) -> str:
+    """What a person typed as valid text (SQLite takes no lone surrogates): such a character,
+    a byte of argv that was not UTF-8, becomes U+FFFD, which no stored text holds either."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
+def stored_name(path: str) -> str:
+    """A file name as valid text: bytes that are not UTF-8 (a surrogate in a str) become \\xff escapes."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        pass
+    try:
+        raw = os.fsencode(path)
+    except UnicodeEncodeError:  # a surrogate that is no escaped byte
+        return path.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def _insert(conn: sqlite3.Connection, rows: Rows) -> int | None:
+    """Every row of one new report but its index entries (written per batch); returns its number.
+
+    None when a report with this id is already stored: checked by the insert itself, inside the
+    write transaction, so two imports of the same file at once store it once and neither fails.
+    """
     cur = conn.execute(
         "INSERT INTO reports(id, title, place_name, place_path, place_code, issuer, parts, published,"
-        " signed, doc_class, review, source_path, body_len) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (*rows.listing, rows.source, len(rows.body)),
+        " signed, doc_class, review, source_path, body_len) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+        " ON CONFLICT(id) DO NOTHING",
+        (*rows.listing, stored_name(rows.source), len(rows.body)),
     )
+    if cur.rowcount == 0:
+        return None
     num = int(cur.lastrowid or 0)
     _write_parts(conn, num, rows.parts)
     conn.execute("INSERT INTO texts(num, original, body) VALUES (?,?,?)", (num, rows.original, rows.body))
@@ -176,16 +211,69 @@ class Library:
     def __init__(self, folder: Path | str | None = None, *, seed: bool = True) -> None:
         self.folder = library_dir(folder)
         self.path = self.folder / DB_NAME
-        new = not self.path.exists()
+        self.readonly = False
+        self._wal: tuple[int, int] | None = None  # the -wal file's (device, inode) while we write
         try:
-            self.conn = schema.connect(self.path)
-            before = schema.create(self.conn)
-        except sqlite3.DatabaseError as err:
-            raise LibraryError(f"{self.path}: cannot open the library ({err})") from None
-        if before is not None and before < 4:  # the index moved out of FTS5
-            self.reindex()
-        if new and seed:
-            self._add_seeds()
+            self.conn = self._open()
+        except schema.SchemaError as err:
+            raise LibraryError(f"{self.path}: {err}") from None
+        except (sqlite3.Error, OSError) as err:
+            raise LibraryError(f"{self.path}: {failures.explain(err)}") from None
+        if self.readonly:
+            return
+        try:
+            if self._before is not None and self._before < 4:  # the index moved out of FTS5
+                self.reindex()
+            if seed:
+                self.ensure_seeded()
+        except (sqlite3.Error, OSError) as err:
+            self.conn.close()
+            raise LibraryError(f"{self.path}: {failures.explain(err)}") from None
+
+    def _open(self) -> sqlite3.Connection:
+        """A writable connection with the schema current; read-only when the file or folder is.
+
+        A library that cannot be written (a read-only file, folder or disk) still opens for reading
+        when its schema is current; writing to it then fails with one clear line.
+        """
+        self._before: int | None = None
+        try:
+            conn = schema.connect(self.path)
+        except (sqlite3.Error, OSError) as err:
+            if not self.path.is_file() or failures.is_damage(err):
+                raise
+            return self._open_readonly(err)
+        try:
+            self._before = schema.create(conn)
+        except sqlite3.OperationalError as err:
+            conn.close()
+            if not failures.explain(err).startswith(("the library is read-only", "cannot open")):
+                raise
+            return self._open_readonly(err)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _open_readonly(self, first: BaseException) -> sqlite3.Connection:
+        """The library for reading only; `first` is re-raised when even that is impossible."""
+        try:
+            conn = schema.connect(self.path, readonly=True)
+            version = schema.version(conn)
+        except sqlite3.Error:
+            try:  # a folder nobody may write to: SQLite cannot make the -shm file reading needs
+                conn = schema.connect(self.path, immutable=True)
+                version = schema.version(conn)
+            except sqlite3.Error:
+                raise first from None
+        if version != schema.SCHEMA_VERSION:
+            conn.close()
+            raise schema.SchemaError(
+                f"the library is read-only and needs an upgrade to schema {schema.SCHEMA_VERSION}"
+                " first (open it once where it can be written)"
+            )
+        self.readonly = True
+        return conn
 
     def close(self) -> None:
         """Close the database connection."""
@@ -193,22 +281,100 @@ class Library:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, rolled back on any error or interrupt."""
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any error or interrupt.
+
+        The rollback never hides the error that caused it: when SQLite has already rolled back
+        itself (a full disk, an I/O error), there is nothing left to roll back.
+        """
+        if self.readonly:
+            raise LibraryError(f"{self.path}: {failures.explain(sqlite3.OperationalError('readonly'))}")
         self.conn.execute("BEGIN IMMEDIATE")
         try:
+            self._check_wal()
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:
+                try:
+                    self.conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
             raise
         else:
             self.conn.execute("COMMIT")
 
-    def _add_seeds(self) -> None:
-        from eduread.library.importer import import_paths
+    def _check_wal(self) -> None:
+        """Refuse to write once the -wal file this connection writes to was deleted or replaced.
 
-        seeds = sorted(bundled_dir("seeds").glob("*.txt"))
-        if seeds:
-            import_paths(self, [str(p) for p in seeds], keywords=False)
+        Deleting it under a running eduread (a cleanup script, a sync tool) splits the library
+        between two logs; a second writer would then damage it. Stopping here keeps it whole.
+        """
+        try:
+            st = os.stat(f"{self.path}-wal")
+        except OSError:
+            current = None
+        else:
+            current = (st.st_dev, st.st_ino)
+        if self._wal is None:
+            self._wal = current
+        elif current != self._wal:
+            raise LibraryError(
+                f"{self.path}: the library's -wal file was deleted or replaced while eduread was"
+                f" writing; stopped to keep the library whole; {failures.CHECK}"
+            )
+
+    def check_before_writing(self) -> None:
+        """Refuse to write into a damaged file: SQLite's quick_check before a writing command.
+
+        Damage in a page no query of the command reads (keywords, texts, the index) would otherwise
+        go unnoticed while new writes pile onto it. The check reads the whole file (about 0.1 s per
+        150 MB), so a library larger than QUICK_CHECK_BYTES is checked at most once a day.
+        """
+        from eduread.library.check import integrity
+
+        try:
+            size = self.path.stat().st_size
+        except OSError:
+            return
+        large = size > QUICK_CHECK_BYTES
+        try:
+            if large and self._state("quick_check") == time.strftime("%Y-%m-%d"):
+                return
+        except sqlite3.DatabaseError as err:
+            raise LibraryError(f"{self.path}: {failures.explain(err)}") from None
+        problems = integrity(self.conn, quick=True)
+        if problems:
+            raise LibraryError(f"{self.path}: the library is damaged ({problems[0]}); {failures.CHECK}")
+        if large:
+            with self.transaction() as conn:
+                conn.execute(
+                    "INSERT OR REPLACE INTO state(key, value) VALUES ('quick_check', ?)",
+                    (time.strftime("%Y-%m-%d"),),
+                )
+
+    def ensure_seeded(self) -> None:
+        """Add the bundled reports to a new library, once, however many processes open it at once.
+
+        The seeds are parsed outside the lock; the check that the library is new and the writes
+        happen in one write transaction, so a second process finds the flag set and adds nothing.
+        A library that already holds or held reports is never seeded.
+        """
+        if self.readonly or self._seeded():
+            return
+        from eduread.library.importer import prepare
+
+        prepared = [prepare(p, False) for p in sorted(bundled_dir("seeds").glob("*.txt"))]
+        items = [p for p in prepared if p.rows is not None]
+        self.add_batch([p.rows for p in items], [(p.index, p.words) for p in items], once="seeded")
+
+    def _seeded(self) -> bool:
+        """Whether the seeds were added, or the library has a life of its own (reports, or removals)."""
+        return bool(
+            self.conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM state WHERE key = 'seeded')"
+                " OR EXISTS (SELECT 1 FROM settings WHERE key = 'seeded')"
+                " OR EXISTS (SELECT 1 FROM reports) OR EXISTS (SELECT 1 FROM removed)"
+            ).fetchone()[0]
+        )
 
     # ---- writing -------------------------------------------------------------------------------
 
@@ -220,20 +386,30 @@ class Library:
         self,
         items: list[Rows],
         extras: list[tuple[index.BodyIndex | None, dict[str, int] | None]] | None = None,
-    ) -> list[int]:
-        """Store reports' rows atomically; returns their numbers.
+        *,
+        once: str | None = None,
+    ) -> list[int | None]:
+        """Store reports' rows atomically; returns their numbers (None: that id was already stored).
 
         `extras` may bring each item's index entries and jieba word counts, computed elsewhere
-        (an import's worker processes); a missing index is computed here.
+        (an import's worker processes); a missing index is computed here. With `once`, a state
+        key: the batch is stored only while that key is unset, and sets it in the same transaction.
         """
-        nums: list[int] = []
+        nums: list[int | None] = []
         indexed = []
         words = []
         with self.transaction() as conn:
+            if once is not None:
+                done = self._seeded() if once == "seeded" else self._state(once) is not None
+                if done:
+                    return []
+                conn.execute("INSERT OR REPLACE INTO state(key, value) VALUES (?, '1')", (once,))
             for i, rows in enumerate(items):
                 body_index, word_counts = extras[i] if extras else (None, None)
                 num = _insert(conn, rows)
                 nums.append(num)
+                if num is None:
+                    continue
                 indexed.append((num, body_index or index.BodyIndex.of(rows.body)))
                 if word_counts is not None:
                     words.append((num, word_counts))
@@ -274,6 +450,8 @@ class Library:
                 kept = conn.execute("SELECT data FROM corrections WHERE num = ?", (num,)).fetchone()
                 _delete(conn, num)
                 new = _insert(conn, Rows.of(report, original, source or ""))
+                if new is None:  # the new body is a report already stored: the old copy just goes
+                    continue
                 if kept:  # corrections do not point into the text: they outlive a changed body
                     conn.execute("INSERT INTO corrections(num, data) VALUES (?, ?)", (new, kept[0]))
                     _update_listing(conn, new, _corrected(conn, new, report))
@@ -282,8 +460,13 @@ class Library:
             index.write(conn, indexed)
         return replaced
 
+    def _state(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
     def remove(self, report_ids: Iterable[str]) -> tuple[list[str], list[str]]:
-        """Remove reports by id (or unique id prefix); returns (removed, not found)."""
+        """Remove reports by exact id or unique id prefix (4 characters at least); returns (removed,
+        not found). Nothing else ever matches: no wildcard, no substring."""
         removed, missing = [], []
         with self.transaction() as conn:
             for rid in report_ids:
@@ -351,8 +534,9 @@ class Library:
         where: list[str] = []
         args: list = []
         if place:
-            where.append("(place_name LIKE '%' || ? || '%' OR place_path LIKE '%' || ? || '%')")
-            args += [place, place]
+            # instr, not LIKE: a place is plain text, so % _ \\ and NUL in it match only themselves
+            where.append("(instr(place_name, ?) > 0 OR instr(place_path, ?) > 0)")
+            args += [typed(place)] * 2
         if year is not None or kind:
             sub = "SELECT num FROM parts WHERE 1=1"
             if year is not None:
@@ -365,14 +549,24 @@ class Library:
         return where, args
 
     def entry(self, key: str | int) -> Entry | None:
-        """One report row by number, id or unique id prefix."""
+        """One report row by number, exact id, or a unique id prefix of MIN_PREFIX characters or more."""
         if isinstance(key, int):
             row = self.conn.execute(f"SELECT {_ENTRY_COLUMNS} FROM reports WHERE num = ?", (key,)).fetchone()
             return _entry(row) if row else None
+        if not key:
+            return None
+        key = typed(key)
+        row = self.conn.execute(f"SELECT {_ENTRY_COLUMNS} FROM reports WHERE id = ?", (key,)).fetchone()
+        if row is not None:
+            return _entry(row)
+        if len(key) < MIN_PREFIX:
+            return None
+        # The id index in order from the prefix on: the first two rows say whether it is unique.
         rows = self.conn.execute(
-            f"SELECT {_ENTRY_COLUMNS} FROM reports WHERE id LIKE ? || '%'", (key,)
+            f"SELECT {_ENTRY_COLUMNS} FROM reports WHERE id > ? ORDER BY id LIMIT 2", (key,)
         ).fetchall()
-        return _entry(rows[0]) if len(rows) == 1 else None
+        matches = [r for r in rows if r[1].startswith(key)]
+        return _entry(matches[0]) if len(matches) == 1 else None
 
     def body(self, num: int) -> str:
         """The cleaned body of one report."""

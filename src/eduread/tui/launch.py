@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -20,6 +21,7 @@ def launch(path: str | None, library_folder: str | None) -> int:
         if file.is_dir():
             print(f"eduread: {shown_name(path)}: is a folder; use `eduread import`", file=sys.stderr)
             return 1
+        library = None
         try:
             report, document = read_document_report(file)
             library = Library(library_folder)
@@ -28,10 +30,19 @@ def launch(path: str | None, library_folder: str | None) -> int:
             open_num = (
                 existing[0] if existing else library.add_batch([Rows.of(report, document.text, source)])[0]
             )
+            if open_num is None:  # stored meanwhile by another eduread
+                open_num = library.conn.execute("SELECT num FROM reports WHERE id = ?", (report.id,)).fetchone()[0]
             library.close()
         except (ReportError, LibraryError) as err:
             print(f"eduread: {shown_name(str(err))}", file=sys.stderr)
             return 1
+        except (sqlite3.Error, OSError) as err:
+            from eduread.errors import one_line
+            from eduread.library.failures import explain
+
+            where = library.path if library is not None else path
+            print(f"eduread: {one_line(f'{where}: {explain(err)}')}", file=sys.stderr)
+            return 2
         for note in document.notes:
             print(f"eduread: {shown_name(path)}: repaired while reading: {note}", file=sys.stderr)
     from eduread.tui.app import ReaderApp
