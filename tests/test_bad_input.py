@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import random
+import re
 import sqlite3
 import sys
 from pathlib import Path
