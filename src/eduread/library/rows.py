@@ -7,7 +7,9 @@ leaves the single database-writing process with nothing but the writes.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+
+from eduread.library.figure_rows import figure_rows
 
 
 @dataclass
@@ -23,6 +25,7 @@ class Rows:
     parser_version: int
     original: str
     source: str
+    figures: list[tuple] = field(default_factory=list)  # figure_rows(report), for the figures table
 
     @classmethod
     def of(cls, report, original: str, source: str) -> Rows:  # report: Report
@@ -38,6 +41,7 @@ class Rows:
             report.parser_version,
             original,
             source,
+            figure_rows(report),
         )
 
 

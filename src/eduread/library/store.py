@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from eduread.library import index, schema
+from eduread.library.figure_rows import figure_rows, write_figures
 from eduread.library.rows import Rows, cache_row, listing, part_rows
 from eduread.paths import bundled_dir, library_dir
 
@@ -89,6 +90,7 @@ def _insert(conn: sqlite3.Connection, rows: Rows) -> int:
         "INSERT INTO parses(num, parser_version, data, outline) VALUES (?,?,?,?)",
         (num, rows.parser_version, rows.data, rows.outline),
     )
+    write_figures(conn, num, rows.figures)
     return num
 
 
@@ -106,6 +108,8 @@ def _update_parse(conn: sqlite3.Connection, num: int, report) -> None:
     )
     conn.execute("DELETE FROM parts WHERE num = ?", (num,))
     _write_parts(conn, num, part_rows(report))
+    write_figures(conn, num, figure_rows(report))
+    conn.execute("DELETE FROM topics_done WHERE num = ?", (num,))  # topic shares are worked out anew
 
 
 def _write_parts(conn: sqlite3.Connection, num: int, parts: list[tuple[str, int, str]]) -> None:
@@ -145,6 +149,7 @@ class Library:
         try:
             self.conn = schema.connect(self.path)
             before = schema.create(self.conn)
+            schema.ensure_across(self.conn)
         except sqlite3.DatabaseError as err:
             raise LibraryError(f"{self.path}: cannot open the library ({err})") from None
         if before is not None and before < 4:  # the index moved out of FTS5
@@ -406,18 +411,22 @@ class Library:
             )
 
     def add_bookmark(self, num: int, offset: int, label: str) -> None:
-        """Bookmark a place in a report."""
-        with self.transaction() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO bookmarks(num, offset, label) VALUES (?, ?, ?)", (num, offset, label)
-            )
+        """Bookmark a place in a report (a note of kind 'bookmark'; one per place)."""
+        from eduread.library import notes
+
+        notes.add_bookmark(self.conn, num, offset, label)
 
     def bookmarks(self) -> list[tuple[int, int, str, str]]:
         """(report number, offset, label, report title) for every bookmark, newest first."""
-        return self.conn.execute(
-            "SELECT b.num, b.offset, b.label, r.title FROM bookmarks b JOIN reports r USING (num)"
-            " ORDER BY b.created DESC, b.rowid DESC"
-        ).fetchall()
+        from eduread.library import notes
+
+        return notes.bookmarks(self.conn)
+
+    def remove_bookmark(self, num: int, offset: int) -> None:
+        """Delete the bookmark at a place in a report."""
+        from eduread.library import notes
+
+        notes.remove_bookmark(self.conn, num, offset)
 
     def keywords(self, num: int) -> dict[str, int]:
         """A report's stored jieba word counts (empty until computed)."""

@@ -1,0 +1,138 @@
+"""Topic coverage: how much of its text each place (or year) gives each topic, from the compare topics."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from eduread.analysis.topics import classify, taxonomy, topic_names, units
+from eduread.library import topic_store
+from eduread.library.groups import report_groups
+from eduread.parse.model import PARSER_VERSION, Report
+
+OTHER = "other"
+BATCH = 100
+
+
+@lru_cache(maxsize=1)
+def version() -> str:
+    """The topic list and parser the stored shares depend on: a change to either recomputes them."""
+    raw = resources.files("eduread.analysis").joinpath("data/topics.json").read_bytes()
+    return f"{PARSER_VERSION}:{hashlib.sha1(raw).hexdigest()[:12]}"
+
+
+def names() -> dict[str, str]:
+    """Topic id → Chinese name, with 其他 for sections no topic claims."""
+    return {**topic_names(), OTHER: "其他"}
+
+
+@lru_cache(maxsize=1)
+def short_names() -> dict[str, str]:
+    """Topic id → a two-to-four character name that fits a matrix column (党建, 学位供给)."""
+    import json
+
+    raw = resources.files("eduread.analysis").joinpath("data/topics.json").read_text(encoding="utf-8")
+    found = {t["id"]: t.get("short") or t["name"][:4] for t in json.loads(raw)["topics"]}
+    return {**found, OTHER: "其他"}
+
+
+def report_shares(report: Report) -> list[tuple[str, int, float, list]]:
+    """(topic, characters, share of the body, [[start, end, heading]]) for each topic the report's
+    sections speak of; text outside any section (title, page lines) belongs to no topic."""
+    total = len(report.body) or 1
+    by_topic: dict[str, list] = {}
+    for section, topic in units(report.sections, classify(report)):
+        by_topic.setdefault(topic or OTHER, []).append(
+            [section.start, section.end, f"{section.marker}{section.title}"]
+        )
+    out = []
+    for topic, spans in by_topic.items():
+        chars = sum(e - s for s, e, _ in spans)
+        out.append((topic, chars, chars / total, spans))
+    return out
+
+
+def fill_missing(library, progress: Callable[[int, int], None] | None = None) -> int:
+    """Work out the shares of reports that have none for this topic list, a batch per transaction."""
+    nums = topic_store.missing(library.conn, version())
+    for i in range(0, len(nums), BATCH):
+        chunk = nums[i : i + BATCH]
+        items = [(num, report_shares(library.report(num))) for num in chunk]
+        with library.transaction() as conn:
+            topic_store.write(conn, items, version())
+        if progress:
+            progress(i + len(chunk), len(nums))
+    return len(nums)
+
+
+@dataclass
+class Matrix:
+    """Rows (places or years) × topics: the mean share of a report's text given to each topic."""
+
+    by: str
+    rows: list[str]
+    topics: list[str]
+    cells: dict[tuple[str, str], float] = field(default_factory=dict)
+    reports: dict[str, list[int]] = field(default_factory=dict)  # row → its reports
+
+    def share(self, row: str, topic: str) -> float:
+        """Mean share (0–1) of a row's reports' text that their sections give a topic."""
+        return self.cells.get((row, topic), 0.0)
+
+    def table(self) -> tuple[list[str], list[list[object]]]:
+        """Columns and rows for an export: key, reports, then one percentage per topic."""
+        labels = names()
+        columns = [self.by, "reports", *(labels.get(t, t) for t in self.topics)]
+        rows = [
+            [row, len(self.reports[row]), *(round(100 * self.share(row, t), 1) for t in self.topics)]
+            for row in self.rows
+        ]
+        return columns, rows
+
+
+def matrix(
+    library,
+    *,
+    by: str = "place",
+    place: str | None = None,
+    year: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Matrix:
+    """The place × topic (or year × topic) matrix of the reports a place/year filter admits."""
+    if by not in ("place", "year"):
+        raise ValueError("--by takes place or year")
+    fill_missing(library, progress)
+    allowed = library.filtered_nums(place, year, None)
+    groups = report_groups(library.conn, by)
+    if year is not None and by == "year":
+        groups = {n: ([str(year)], c) for n, (_keys, c) in groups.items()}
+    members: dict[str, list[int]] = {}
+    for num, (keys, _chars) in groups.items():
+        if allowed is not None and num not in allowed:
+            continue
+        for key in keys:
+            members.setdefault(key, []).append(num)
+    sums: dict[tuple[str, str], float] = {}
+    order = [t.id for t in taxonomy()] + [OTHER]
+    seen: set[str] = set()
+    keys_of = {num: keys for num, (keys, _c) in groups.items()}
+    for num, topic, _chars, share in topic_store.shares(library.conn):
+        if num not in keys_of or (allowed is not None and num not in allowed):
+            continue
+        seen.add(topic)
+        for key in keys_of[num]:
+            sums[(key, topic)] = sums.get((key, topic), 0.0) + share
+    rows = sorted(members, key=lambda k: (k == "—", k))
+    cells = {(row, t): total / len(members[row]) for (row, t), total in sums.items() if row in members}
+    return Matrix(by, rows, [t for t in order if t in seen], cells, members)
+
+
+def cell_sections(library, matrix: Matrix, row: str, topic: str) -> list[tuple[int, int, int, str]]:
+    """(num, start, end, heading) of the sections behind one cell, report by report."""
+    out = []
+    for num, spans in topic_store.spans(library.conn, matrix.reports.get(row, []), topic):
+        out.extend((num, s, e, h) for s, e, h in spans)
+    return out
