@@ -109,7 +109,7 @@ def records(
     )
     if where:
         sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY r.place_path, f.year, r.published, f.num, f.start"
+    sql += " ORDER BY r.place_path, f.year, f.part_kind DESC, r.published, f.num, f.start"  # outcomes first
     out = []
     for row in conn.execute(sql, args):
         year_of = row[6]
