@@ -100,13 +100,21 @@ def add_note(
     return int(cur.lastrowid or 0)
 
 
-def update_note(conn: sqlite3.Connection, note_id: int, text: str, codes: list[str] | str) -> None:
-    """Change what a note says and how it is coded."""
+def update_note(
+    conn: sqlite3.Connection,
+    note_id: int,
+    text: str,
+    codes: list[str] | str,
+    span: tuple[int, int] | None = None,
+) -> None:
+    """Change what a note says and how it is coded (and, given a span, the passage it marks)."""
     with _write(conn):
         conn.execute(
             "UPDATE notes SET text = ?, codes = ? WHERE id = ?",
             (text, json.dumps(clean_codes(codes), ensure_ascii=False), note_id),
         )
+        if span is not None:
+            conn.execute("UPDATE notes SET start = ?, end = ? WHERE id = ?", (*sorted(span), note_id))
 
 
 def delete_note(conn: sqlite3.Connection, note_id: int) -> bool:

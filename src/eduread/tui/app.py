@@ -106,6 +106,11 @@ class ReaderApp(App[None]):
         Binding("B", "bookmarks", "Bookmarks", show=False),
         Binding("y", "copy_section", "Copy section", show=False),
         Binding("escape", "clear_find", "Clear find", show=False),
+        Binding("F", "across('figures')", "Figures across reports", show=False),
+        Binding("T", "across('trends')", "Term trends", show=False),
+        Binding("V", "across('topics')", "Topic coverage", show=False),
+        Binding("A", "across('notes')", "Notes", show=False),
+        Binding("a", "annotate", "Note on this section", show=False),
     ]
 
     def __init__(self, library_folder: str | None = None, open_num: int | None = None) -> None:
@@ -297,6 +302,7 @@ class ReaderApp(App[None]):
         panel.show(report, lambda: self._keywords(num))
         if highlight:
             view.mark([highlight])
+        self._show_note_marks(num)
         self._set_status(
             f"{report.place.name} · {len(report.all_sections())} sections · "
             f"{sum(1 for f in report.figures if f.highlighted)} figures"
@@ -569,6 +575,51 @@ class ReaderApp(App[None]):
             self.notify(f"could not write {path}: {err.strerror}", severity="error", markup=False)
             return
         self.notify(f"wrote {path}", markup=False)
+
+    def action_across(self, name: str) -> None:
+        """Open one of the across-the-library screens (their modules load only now)."""
+        if self.library is None:
+            return
+        from importlib import import_module
+
+        module, cls = {
+            "figures": ("figures_screen", "FiguresScreen"),
+            "trends": ("trends_screen", "TrendsScreen"),
+            "topics": ("topics_screen", "TopicsScreen"),
+            "notes": ("notes_screen", "NotesScreen"),
+        }[name]
+        self.push_screen(getattr(import_module(f"eduread.tui.screens.{module}"), cls)(self.library))
+
+    def action_annotate(self) -> None:
+        view = self.query_one(ReportView)
+        if self.library is None or self.current_num is None or view.report is None:
+            return
+        from eduread.tui.screens.notes_screen import NoteDialog
+
+        num = self.current_num
+
+        def saved(note_id) -> None:
+            if note_id is not None and self.current_num == num:
+                self._show_note_marks(num)
+                self.notify("note saved")
+
+        self.push_screen(NoteDialog(self.library, view.report, num, view.top_offset()), saved)
+
+    def _show_note_marks(self, num: int) -> None:
+        from eduread.library import notes
+
+        assert self.library is not None
+        found = notes.notes(self.library.conn, num=num)
+        self.query_one(ReportView).set_notes([(n.start, n.end) for n in found if n.end > n.start])
+
+    def on_open_report(self, message) -> None:
+        """A screen asks to open a report at a place: back to the reader, there."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.open_report(message.num, offset=message.offset)
+        self.query_one(PlaceTree).reveal(message.num)
+        if message.find:
+            self.find_text(message.find)
 
     def over_reader(self, screen: Screen) -> bool:
         """Whether a screen is the reader itself, where reader commands make sense."""
