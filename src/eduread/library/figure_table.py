@@ -53,9 +53,14 @@ def missing(conn) -> list[int]:
     ]
 
 
-def fill_missing(library, progress: Callable[[int, int], None] | None = None) -> int:
-    """Put the figures of reports stored before the table existed into it, a batch per transaction."""
+def fill_missing(
+    library, progress: Callable[[int, int], None] | None = None, only: list[int] | None = None
+) -> int:
+    """Put the figures of reports stored before the table existed into it, a batch per transaction
+    (of `only` those reports, when given)."""
     nums = missing(library.conn)
+    if only is not None:
+        nums = [n for n in nums if n in set(only)]
     for i in range(0, len(nums), BATCH):
         chunk = nums[i : i + BATCH]
         reports = [(num, library.report(num)) for num in chunk]
