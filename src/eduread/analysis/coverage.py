@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -55,16 +56,49 @@ def report_shares(report: Report) -> list[tuple[str, int, float, list]]:
     return out
 
 
+PARALLEL_FROM = 400  # fewer reports are not worth starting workers for
+
+
+def _shares_of(folder: str, nums: list[int]) -> list[tuple[int, list]]:
+    """A worker's part: the shares of some reports, read through its own connection."""
+    from eduread.library.store import Library
+
+    library = Library(folder, seed=False)
+    try:
+        return [(num, report_shares(library.report(num))) for num in nums]
+    finally:
+        library.close()
+
+
 def fill_missing(library, progress: Callable[[int, int], None] | None = None) -> int:
-    """Work out the shares of reports that have none for this topic list, a batch per transaction."""
+    """Work out the shares of reports that have none for this topic list, a batch per transaction
+    (reading and classifying in worker processes when there are many, as an import does)."""
     nums = topic_store.missing(library.conn, version())
-    for i in range(0, len(nums), BATCH):
-        chunk = nums[i : i + BATCH]
-        items = [(num, report_shares(library.report(num))) for num in chunk]
+    chunks = [nums[i : i + BATCH] for i in range(0, len(nums), BATCH)]
+    done = 0
+
+    def store(items: list[tuple[int, list]]) -> None:
+        nonlocal done
         with library.transaction() as conn:
             topic_store.write(conn, items, version())
+        done += len(items)
         if progress:
-            progress(i + len(chunk), len(nums))
+            progress(done, len(nums))
+
+    workers = os.cpu_count() or 1
+    if len(nums) < PARALLEL_FROM or workers <= 1:
+        for chunk in chunks:
+            store([(num, report_shares(library.report(num))) for num in chunk])
+        return len(nums)
+    import multiprocessing
+    import sys
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+    folder = str(library.folder)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for items in pool.map(_shares_of, [folder] * len(chunks), chunks):
+            store(items)
     return len(nums)
 
 

@@ -64,6 +64,12 @@ def _import(library: Library, args: argparse.Namespace) -> int:
     console = _console()
     with _progress("importing", len(files)) as update:
         result = import_paths(library, args.paths, progress=update)
+    if result.imported:  # the topic shares `eduread topics` and the Topics screen read
+        from eduread.analysis.coverage import fill_missing, version
+        from eduread.library import topic_store
+
+        with _progress("finding section topics", len(topic_store.missing(library.conn, version()))) as update:
+            fill_missing(library, update)
     for path, reason in result.failed:
         _err(f"{path}: {reason}")
     summary = Text(
