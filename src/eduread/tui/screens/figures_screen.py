@@ -38,7 +38,7 @@ class FiguresScreen(Screen):
     FiguresScreen #figure-summary { height: 1; padding: 0 1; color: $text-muted; }
     FiguresScreen #figure-body { height: 1fr; }
     FiguresScreen DataTable { height: 1fr; }
-    FiguresScreen Chart { height: 45%; border-top: solid $panel-lighten-2; }
+    FiguresScreen Chart { height: 55%; border-top: solid $panel-lighten-2; }
     FiguresScreen.-wide #figure-body { layout: horizontal; }
     FiguresScreen.-wide DataTable { width: 1fr; }
     FiguresScreen.-wide Chart { height: 1fr; width: 45%; border-top: none; border-left: solid $panel-lighten-2; }
@@ -138,7 +138,6 @@ class FiguresScreen(Screen):
             chart.lines(
                 f"{filters['what']} ({unit}) by year{more}",
                 [(s.place, s.outcomes, s.targets) for s in shown],
-                ylabel=unit,
                 second="target (plan)",
             )
         self.chart_ms = (time.perf_counter() - started) * 1000

@@ -105,6 +105,8 @@ class TopicsScreen(Screen):
                 share = self.result.share(row, topic)
                 cells.append(_heat(share, top))
             table.add_row(*cells, key=row)
+        if self.result.rows and self.result.topics:
+            table.move_cursor(row=0, column=2)  # the first topic cell, where Enter means something
         self._say(
             f"{len(self.result.rows)} {self.by}s × {len(self.result.topics)} topics · % of each report's text"
             f" its sections give a topic (mean per {self.by}) · {self.query_ms:.0f} ms · Enter: the sections"
@@ -161,7 +163,7 @@ class TopicsScreen(Screen):
 def _heat(share: float, top: float) -> Text:
     """A percentage on a background that darkens with the share (the brightest cell is the top)."""
     if share <= 0:
-        return Text("  ·", style="dim")
+        return Text("   ·", style="dim")
     level = min(1.0, share / top)
     shade = int(40 + 160 * level)
     style = Style(bgcolor=f"rgb({shade // 4},{shade // 2},{shade})", color="white" if level > 0.35 else None)
