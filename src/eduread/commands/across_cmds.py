@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from eduread.library.store import Library, LibraryError
+from eduread.library.store import Library
 
 
 def _err(message: str) -> None:
@@ -14,25 +14,11 @@ def _err(message: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Dispatch one cross-report command; library errors become one line and exit 2."""
-    try:
-        library = Library(args.library)
-    except LibraryError as err:
-        _err(str(err))
-        return 2
-    try:
-        handler = {
-            "figures": _figures,
-            "trend": _trend,
-            "topics": _topics,
-            "notes": _notes,
-            "cite": _cite,
-        }[args.command]
-        return handler(library, args)
-    except LibraryError as err:
-        _err(str(err))
-        return 2
-    finally:
-        library.close()
+    from eduread.commands.library_cmds import with_library
+
+    return with_library(
+        args, {"figures": _figures, "trend": _trend, "topics": _topics, "notes": _notes, "cite": _cite}
+    )
 
 
 def _progress(label: str):

@@ -34,20 +34,29 @@ def _err(message: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Dispatch one library command; library errors become one line and exit 2."""
+    return with_library(
+        args,
+        {
+            "import": _import,
+            "list": _list,
+            "search": _search,
+            "remove": _remove,
+            "reindex": _reindex,
+        },
+    )
+
+
+def with_library(
+    args: argparse.Namespace, handlers: dict[str, Callable[[Library, argparse.Namespace], int]]
+) -> int:
+    """Open the library, run the command's handler, close it; library errors become one line, exit 2."""
     try:
         library = Library(args.library)
     except LibraryError as err:
         _err(str(err))
         return 2
     try:
-        handler = {
-            "import": _import,
-            "list": _list,
-            "search": _search,
-            "remove": _remove,
-            "reindex": _reindex,
-        }[args.command]
-        return handler(library, args)
+        return handlers[args.command](library, args)
     except LibraryError as err:
         _err(str(err))
         return 2

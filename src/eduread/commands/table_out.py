@@ -8,10 +8,7 @@ import shutil
 import sys
 from collections.abc import Sequence
 
-from rich.cells import cell_len
-
 from eduread.analysis.exports import ExportError, write_table
-from eduread.commands.listing import fit, pad
 
 GAP = "  "
 
@@ -29,6 +26,10 @@ def _safe(value: object) -> str:
 def print_table(columns: Sequence[str], rows: Sequence[Sequence[object]], *, wide: int | None = None) -> None:
     """Columns as wide as their widest cell; on a terminal the column `wide` (default the last)
     takes what is left and is cut to fit, piped lines are whole."""
+    from rich.cells import cell_len  # only for a table: --json and exports do without
+
+    from eduread.commands.listing import fit, pad
+
     cells = [[_safe(c) for c in columns], *([_safe(v) for v in row] for row in rows)]
     if not rows:
         return

@@ -99,7 +99,9 @@ class NoteDialog(ModalScreen[int | None]):
         out = []
         for i, (s, e) in enumerate(self.lines):
             inside = self.first <= i <= self.last
-            line = Text("▌" if inside else " ", style="bold" if inside else "")  # no space: CJK would wrap there
+            line = Text(
+                "▌" if inside else " ", style="bold" if inside else ""
+            )  # no space: CJK would wrap there
             line.append(body[s:e], style="" if inside else "dim")
             out.append(Option(line, id=str(i)))
         return out
