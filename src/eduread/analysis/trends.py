@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from eduread.library.groups import BY, report_groups
+from eduread.library.groups import BY, key_totals, keys_of
 from eduread.library.search import Searcher, occurrences
 from eduread.text.matching import match_form
 
@@ -67,20 +67,14 @@ def trend(library, terms: list[str], by: str = "year") -> list[TrendRow]:
     """Rows for every term and every key under `by` (keys without the term show zero)."""
     if by not in BY:
         raise ValueError(f"--by takes one of {', '.join(BY)}")
-    groups = report_groups(library.conn, by)
-    totals: dict[str, list[int]] = {}
-    for keys, chars in groups.values():
-        for key in keys:
-            slot = totals.setdefault(key, [0, 0])
-            slot[0] += 1
-            slot[1] += chars
+    totals = key_totals(library.conn, by)
     searcher = Searcher(library)
     rows = []
     for term in terms:
         counts = term_counts(library, term, searcher)
         per_key: dict[str, list[int]] = {}
-        for num in counts:
-            for key in groups.get(num, (["—"], 0))[0]:
+        for num, keys in keys_of(library.conn, by, sorted(counts)).items():
+            for key in keys:
                 per_key.setdefault(key, []).append(num)
         for key in sort_keys(totals, by):
             nums = per_key.get(key, [])
