@@ -11,7 +11,7 @@ from importlib import resources
 
 from eduread.analysis.topics import classify, taxonomy, topic_names, units
 from eduread.library import topic_store
-from eduread.library.groups import report_groups
+from eduread.library.groups import key_sql, key_totals, keys_of, nums_with_key
 from eduread.parse.model import PARSER_VERSION, Report
 
 OTHER = "other"
@@ -110,7 +110,9 @@ class Matrix:
     rows: list[str]
     topics: list[str]
     cells: dict[tuple[str, str], float] = field(default_factory=dict)
-    reports: dict[str, list[int]] = field(default_factory=dict)  # row → its reports
+    counts: dict[str, int] = field(default_factory=dict)  # row → how many reports
+    allowed: set[int] | None = None  # the reports a place/year filter admitted (None: all)
+    year: int | None = None
 
     def share(self, row: str, topic: str) -> float:
         """Mean share (0–1) of a row's reports' text that their sections give a topic."""
@@ -121,7 +123,7 @@ class Matrix:
         labels = names()
         columns = [self.by, "reports", *(labels.get(t, t) for t in self.topics)]
         rows = [
-            [row, len(self.reports[row]), *(round(100 * self.share(row, t), 1) for t in self.topics)]
+            [row, self.counts[row], *(round(100 * self.share(row, t), 1) for t in self.topics)]
             for row in self.rows
         ]
         return columns, rows
@@ -139,34 +141,40 @@ def matrix(
     if by not in ("place", "year"):
         raise ValueError("--by takes place or year")
     fill_missing(library, progress)
+    conn = library.conn
     allowed = library.filtered_nums(place, year, None)
-    groups = report_groups(library.conn, by)
-    if year is not None and by == "year":
-        groups = {n: ([str(year)], c) for n, (_keys, c) in groups.items()}
-    members: dict[str, list[int]] = {}
-    for num, (keys, _chars) in groups.items():
-        if allowed is not None and num not in allowed:
-            continue
-        for key in keys:
-            members.setdefault(key, []).append(num)
-    sums: dict[tuple[str, str], float] = {}
+    if allowed is None:  # the whole library: added up by the database
+        counts = {key: n for key, (n, _chars) in key_totals(conn, by).items()}
+        sums = topic_store.sums_by_key(conn, key_sql(by))
+    else:
+        nums = sorted(allowed)
+        keys = (
+            {n: [str(year)] for n in nums} if (by == "year" and year is not None) else keys_of(conn, by, nums)
+        )
+        counts = {}
+        for row_keys in keys.values():
+            for key in row_keys:
+                counts[key] = counts.get(key, 0) + 1
+        sums = {}
+        for num, topic, _chars, share in topic_store.shares(conn, nums):
+            for key in keys.get(num, ()):
+                sums[(key, topic)] = sums.get((key, topic), 0.0) + share
+    seen = {topic for _key, topic in sums}
     order = [t.id for t in taxonomy()] + [OTHER]
-    seen: set[str] = set()
-    keys_of = {num: keys for num, (keys, _c) in groups.items()}
-    for num, topic, _chars, share in topic_store.shares(library.conn):
-        if num not in keys_of or (allowed is not None and num not in allowed):
-            continue
-        seen.add(topic)
-        for key in keys_of[num]:
-            sums[(key, topic)] = sums.get((key, topic), 0.0) + share
-    rows = sorted(members, key=lambda k: (k == "—", k))
-    cells = {(row, t): total / len(members[row]) for (row, t), total in sums.items() if row in members}
-    return Matrix(by, rows, [t for t in order if t in seen], cells, members)
+    rows = sorted(counts, key=lambda k: (k == "—", k))
+    cells = {(row, t): total / counts[row] for (row, t), total in sums.items() if counts.get(row)}
+    return Matrix(by, rows, [t for t in order if t in seen], cells, counts, allowed, year)
 
 
 def cell_sections(library, matrix: Matrix, row: str, topic: str) -> list[tuple[int, int, int, str]]:
     """(num, start, end, heading) of the sections behind one cell, report by report."""
+    if matrix.by == "year" and matrix.year is not None and matrix.allowed is not None:
+        nums = sorted(matrix.allowed)
+    else:
+        nums = nums_with_key(library.conn, matrix.by, row)
+        if matrix.allowed is not None:
+            nums = [n for n in nums if n in matrix.allowed]
     out = []
-    for num, spans in topic_store.spans(library.conn, matrix.reports.get(row, []), topic):
+    for num, spans in topic_store.spans(library.conn, nums, topic):
         out.extend((num, s, e, h) for s, e, h in spans)
     return out

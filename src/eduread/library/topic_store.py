@@ -28,9 +28,25 @@ def write(conn, items: list[tuple[int, list[tuple[str, int, float, list]]]], ver
         conn.execute("INSERT OR REPLACE INTO topics_done(num, version) VALUES (?, ?)", (num, version))
 
 
-def shares(conn) -> list[tuple[int, str, int, float]]:
-    """(num, topic, chars, share) of every report."""
-    return conn.execute("SELECT num, topic, chars, share FROM topic_shares").fetchall()
+def shares(conn, nums: list[int]) -> list[tuple[int, str, int, float]]:
+    """(num, topic, chars, share) of some reports."""
+    out = []
+    for i in range(0, len(nums), 500):
+        chunk = nums[i : i + 500]
+        out += conn.execute(
+            f"SELECT num, topic, chars, share FROM topic_shares WHERE num IN ({','.join('?' * len(chunk))})",
+            chunk,
+        ).fetchall()
+    return out
+
+
+def sums_by_key(conn, key_sql: str) -> dict[tuple[str, str], float]:
+    """(key, topic) → the sum of the shares of the key's reports, added up in the database."""
+    sql = (
+        "SELECT coalesce(nullif(CAST(k.key AS TEXT), ''), '—'), t.topic, sum(t.share)"
+        f" FROM topic_shares t JOIN ({key_sql}) AS k USING (num) GROUP BY 1, 2"
+    )
+    return {(key, topic): total for key, topic, total in conn.execute(sql)}
 
 
 def spans(conn, nums: list[int], topic: str) -> list[tuple[int, list]]:

@@ -100,7 +100,7 @@ class TopicsScreen(Screen):
             table.add_column(short.get(topic, topic), key=topic)
         top = max(self.result.cells.values(), default=0.0) or 1.0
         for row in self.result.rows:
-            cells = [Text(row), Text(str(len(self.result.reports[row])), style="dim")]
+            cells = [Text(row), Text(str(self.result.counts[row]), style="dim")]
             for topic in self.result.topics:
                 share = self.result.share(row, topic)
                 cells.append(_heat(share, top))
