@@ -214,3 +214,32 @@ async def test_reader_writes_a_note_on_the_section_and_marks_it(tmp_path: Path) 
         await pilot.press("enter")
         await _settle(pilot)
         assert app.screen is app.screen_stack[0] and app.current_num is not None
+
+
+async def test_export_dialog_asks_before_replacing_a_file(library: Library, tmp_path: Path) -> None:
+    from eduread.tui.screens.export_dialog import ExportDialog
+    from eduread.tui.screens.figures_screen import FiguresScreen
+
+    screen = FiguresScreen(library, what="新增学位")
+    app = Host(screen)
+    target = tmp_path / "out.csv"
+    target.write_text("mine", encoding="utf-8")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot)
+        screen.query_one(DataTable).focus()
+        await pilot.press("e")
+        await _settle(pilot)
+        assert isinstance(app.screen, ExportDialog)
+        box = app.screen.query_one(Input)
+        assert box.value.endswith("新增学位.xlsx")  # a name is proposed, nothing is written yet
+        box.value = str(target)
+        await pilot.press("enter")
+        await _settle(pilot)
+        assert isinstance(app.screen, ExportDialog) and target.read_text(encoding="utf-8") == "mine"
+        assert "exists" in str(app.screen.query_one("#export-message", Static).render())
+        await pilot.press("enter")  # the same name again: replace it
+        await _settle(pilot)
+        assert app.screen is screen
+        lines = target.read_bytes().decode("utf-8-sig").splitlines()
+        assert target.read_bytes().startswith(b"\xef\xbb\xbf") and len(lines) == 7
+        assert not list(tmp_path.glob(".eduread-*"))  # no temporary file left behind
