@@ -19,6 +19,7 @@ from eduread.tui.screens.charts import Chart
 
 SHOWN = ("place", "year", "part", "text", "value", "what", "section")
 MAX_SERIES = 8
+SHOW = 1000
 
 
 class FiguresScreen(Screen):
@@ -97,9 +98,15 @@ class FiguresScreen(Screen):
         started = time.perf_counter()
         self.records = find_figures(self.library, **self._filters())
         self.query_ms = (time.perf_counter() - started) * 1000
+        self._sorted = None
+        self._fill_table()
+        self.draw_chart()
+
+    def _fill_table(self) -> None:
+        """The first SHOW figures in the current order (a table of thousands takes long to build)."""
         table = self.query_one(DataTable)
         table.clear()
-        for i, r in enumerate(self.records[:5000]):
+        for i, r in enumerate(self.records[:SHOW]):
             table.add_row(
                 r.place or r.report[:8],
                 r.year if r.year is not None else "",
@@ -111,12 +118,14 @@ class FiguresScreen(Screen):
                 key=str(i),
             )
         reports = len({r.num for r in self.records})
-        more = " (first 5,000 shown; narrow the filters)" if len(self.records) > 5000 else ""
+        more = (
+            f" · first {SHOW:,} shown (sorting takes in all; e exports all)"
+            if len(self.records) > SHOW
+            else ""
+        )
         self.query_one("#figure-summary", Static).update(
             Text(f"{len(self.records):,} figures in {reports:,} reports · {self.query_ms:.0f} ms{more}")
         )
-        self._sorted = None
-        self.draw_chart()
 
     def draw_chart(self) -> None:
         """The main measure's values per place over the years, targets (plans) apart from outcomes."""
@@ -163,20 +172,27 @@ class FiguresScreen(Screen):
         self._sort(column)
 
     def _sort(self, column: int) -> None:
-        """Sort by the Nth column; the same digit again reverses."""
+        """Sort every figure by the Nth column (not only those shown); the same digit again reverses."""
         reverse = self._sorted == (column, False)
         key = SHOWN[column]
-        table = self.query_one(DataTable)
 
-        def sort_key(value):
-            if isinstance(value, Text):
-                value = value.plain
+        def sort_key(r: FigureRecord):
+            value = {
+                "place": r.place,
+                "year": r.year,
+                "part": r.part_kind or "",
+                "text": r.text,
+                "value": r.value,
+                "what": r.what,
+                "section": r.section,
+            }[key]
             if key in ("year", "value"):
-                return (0, float(value)) if value not in ("", None) else (1, 0.0)
+                return (0, float(value)) if value is not None else (1, 0.0)
             return (0, str(value))
 
-        table.sort(key, key=sort_key, reverse=reverse)
+        self.records.sort(key=sort_key, reverse=reverse)
         self._sorted = (column, reverse)
+        self._fill_table()
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         self._sort(event.column_index)
