@@ -272,3 +272,26 @@ def test_figures_table_fills_for_a_library_from_before_it(folder: str, capsys) -
 
 def test_seed_files_are_what_the_tests_assume() -> None:
     assert "新增学位4.07万个" in (SEEDS / HUAIHUA).read_text(encoding="utf-8")
+
+
+def test_notes_follow_a_report_replaced_when_its_cleaned_text_changes(tmp_path: Path) -> None:
+    from eduread.library.reparse import reparse_stale
+    from eduread.parse.model import PARSER_VERSION
+
+    library = Library(tmp_path / "lib")
+    old = library.entries(place="天门")[0]
+    body = library.body(old.num)
+    start = body.index("全力维护校园安全")
+    notes.add_note(library.conn, old.num, start, start + 8, "安全", "安全")
+    library.add_bookmark(old.num, start, "mark")
+    with library.transaction() as conn:  # as if an older cleaner had kept a line that today's removes
+        conn.execute("UPDATE texts SET body = ? WHERE num = ?", ("旧版页脚\n" + body, old.num))
+        conn.execute("UPDATE notes SET start = start + 5, end = end + 5 WHERE num = ?", (old.num,))
+        conn.execute("UPDATE parses SET parser_version = ? WHERE num = ?", (PARSER_VERSION - 1, old.num))
+    assert reparse_stale(library) == 1
+    new = library.entries(place="天门")[0]
+    assert new.num != old.num
+    moved = notes.notes(library.conn, num=new.num)
+    assert [(n.start, n.end, n.text, n.codes) for n in moved] == [(start, start + 8, "安全", ["安全"])]
+    assert [b[:3] for b in library.bookmarks()] == [(new.num, start, "mark")]
+    assert library.body(new.num)[moved[0].start : moved[0].end] == "全力维护校园安全"

@@ -219,3 +219,30 @@ def remove_bookmark(conn: sqlite3.Connection, num: int, offset: int) -> None:
     """Delete the bookmark at one place of a report (nothing when there is none)."""
     with _write(conn):
         conn.execute("DELETE FROM notes WHERE kind = 'bookmark' AND num = ? AND start = ?", (num, offset))
+
+
+def take(conn: sqlite3.Connection, num: int, body: str) -> list[tuple]:
+    """A report's notes with the text they mark, before the report is replaced (caller's transaction)."""
+    rows = conn.execute(
+        "SELECT start, end, text, codes, kind, label, created FROM notes WHERE num = ? ORDER BY id", (num,)
+    ).fetchall()
+    # A bookmark marks no text: the words right after it anchor it instead.
+    return [(*row, body[row[0] : max(row[1], row[0] + 24)]) for row in rows]
+
+
+def put_back(conn: sqlite3.Connection, num: int, kept: list[tuple], body: str) -> None:
+    """Notes taken from a replaced report, anchored again where their passage now stands (or where
+    they were, when the passage is gone), so a re-parse never loses what she wrote."""
+    for start, end, text, codes, kind, label, created, anchor in kept:
+        if anchor:
+            found = body.find(anchor, max(0, start - 2000))
+            if found == -1:
+                found = body.find(anchor)
+            if found != -1:
+                start, end = found, found + (end - start)
+        start = min(start, len(body))
+        end = min(max(end, start), len(body))
+        conn.execute(
+            "INSERT INTO notes(num, start, end, text, codes, kind, label, created) VALUES (?,?,?,?,?,?,?,?)",
+            (num, start, end, text, codes, kind, label, created),
+        )

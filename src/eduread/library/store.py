@@ -241,8 +241,12 @@ class Library:
                 if report.body == body:
                     _update_parse(conn, num, report)
                     continue
+                from eduread.library import notes
+
+                kept = notes.take(conn, num, body)  # her notes and bookmarks move to the replacement
                 _delete(conn, num)
                 new = _insert(conn, Rows.of(report, original, source or ""))
+                notes.put_back(conn, new, kept, report.body)
                 replaced.append(new)
                 indexed.append((new, index.BodyIndex.of(report.body)))
             index.write(conn, indexed)
