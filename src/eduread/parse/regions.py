@@ -53,7 +53,15 @@ class Gazetteer:
     def __init__(self, rows: list[tuple[str, str]]) -> None:
         self.by_code = {code: Division(code, name) for code, name in rows}
         self.by_name: dict[str, list[Division]] = {}
-        for division in self.by_code.values():
+        names = {name for _code, name in rows}
+        aliases = []
+        for code, name in rows:
+            # Counties and county-level cities keep their stem when they become districts (赣县 → 赣县区).
+            if not code.endswith("00") and name.endswith(("县", "市")):
+                renamed = (name if name.endswith("县") else name[:-1]) + "区"
+                if renamed not in names:
+                    aliases.append(Division(code, renamed))
+        for division in [*self.by_code.values(), *aliases, *_renamed()]:
             self.by_name.setdefault(division.name, []).append(division)
             short = short_name(division.name)
             if short != division.name and len(short) >= 2:
@@ -90,7 +98,7 @@ class Gazetteer:
             if narrowed:
                 candidates = narrowed
         if len(candidates) > 1 and context:
-            settled = self._settle(candidates, context)
+            settled = self.settle(candidates, context)
             if settled:
                 candidates = settled
         candidates = _dedupe(candidates)
@@ -105,7 +113,7 @@ class Gazetteer:
             candidates=[[d.name for d in self.path(c)] for c in candidates],
         )
 
-    def _settle(self, candidates: list[Division], context: str) -> list[Division]:
+    def settle(self, candidates: list[Division], context: str) -> list[Division]:
         """Keep candidates whose province or prefecture the text names."""
         scores = []
         for candidate in candidates:
@@ -128,12 +136,26 @@ def _dedupe(divisions: list[Division]) -> list[Division]:
     return list(seen.values())
 
 
+_AUTONOMOUS = re.compile(r"^(.{2,}?)(?:维吾尔|[\u4e00-\u9fff]{1,3}族)*自治[区州县旗]$")
+
+
 def short_name(name: str) -> str:
-    """怀化市 → 怀化, 崇川区 → 崇川; names of two characters stay whole (城区)."""
+    """怀化市 → 怀化, 崇川区 → 崇川, 广西壮族自治区 → 广西; names of two characters stay whole (城区)."""
+    autonomous = _AUTONOMOUS.match(name)
+    if autonomous:
+        return autonomous.group(1)
     for suffix in _SUFFIXES:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             return name[: -len(suffix)]
     return name
+
+
+def _renamed() -> list[Division]:
+    """Districts whose new name shares no stem with the county they replaced, after the table's date."""
+    text = resources.files("eduread.parse").joinpath("data/renamed.tsv").read_text(encoding="utf-8")
+    return [
+        Division(*line.split("\t")[:2]) for line in text.splitlines() if line and not line.startswith("#")
+    ]
 
 
 @lru_cache(maxsize=1)
