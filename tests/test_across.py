@@ -60,10 +60,10 @@ def test_figures_of_one_measure_over_the_years(folder: str, capsys) -> None:
     rows = run_json(capsys, "--library", folder, "figures", "--what", "新增学位", "--place", "怀化", "--json")
     got = [(r["year"], r["part"], r["text"], r["value"], r["what"]) for r in rows]
     assert got == [
-        (2019, "summary", "4.07万个", 40700, "建改扩建项目新增学位"),
-        (2020, "summary", "3.12万个", 31200, "建改扩建项目新增学位"),
+        (2019, "summary", "4.07万个", 40700, "新建改扩建项目新增学位"),
+        (2020, "summary", "3.12万个", 31200, "新建改扩建项目新增学位"),
         (2020, "plan", "2.86万个以上", 28600, "新增学位"),
-        (2021, "summary", "2.45万个", 24500, "建改扩建项目新增学位"),
+        (2021, "summary", "2.45万个", 24500, "新建改扩建项目新增学位"),
         (2021, "plan", "2.86万个以上", 28600, "新增学位"),
         (2022, "plan", "2万个以上", 20000, "新增学位数"),
     ]
@@ -80,7 +80,7 @@ def test_a_measure_is_found_by_its_other_names(folder: str, capsys) -> None:
     with_ending = run_json(capsys, "--library", folder, "figures", "--what", "新增学位数", "--json")
     assert plain == with_ending and len(plain) == 6
     longer = run_json(capsys, "--library", folder, "figures", "--what", "建改扩建项目新增学位", "--json")
-    assert {r["what"] for r in longer} == {"建改扩建项目新增学位", "新增学位", "新增学位数"}
+    assert {r["what"] for r in longer} == {"新建改扩建项目新增学位", "新增学位", "新增学位数"}
     assert matching_keys("新增学位", ["新增学位", "建改扩建项目新增学位", "新增学位学校", "学位"]) == [
         "学位",
         "建改扩建项目新增学位",
@@ -295,3 +295,17 @@ def test_notes_follow_a_report_replaced_when_its_cleaned_text_changes(tmp_path: 
     assert [(n.start, n.end, n.text, n.codes) for n in moved] == [(start, start + 8, "安全", ["安全"])]
     assert [b[:3] for b in library.bookmarks()] == [(new.num, start, "mark")]
     assert library.body(new.num)[moved[0].start : moved[0].end] == "全力维护校园安全"
+
+
+def test_trend_reads_traditional_characters_as_simplified(tmp_path: Path) -> None:
+    text = (SEEDS / "001_a6c8c882fd1a3a93.txt").read_text(encoding="utf-8")
+    assert "双减" in text
+    variant = tmp_path / "traditional.txt"
+    variant.write_text(text.replace("余姚", "慈溪").replace("双减", "雙減", 1), encoding="utf-8")
+    library = Library(tmp_path / "lib")
+    assert main(["--library", str(library.folder), "import", str(variant)]) == 0
+    rows = {r.key: r for r in trend(library, ["双减"], "place")}
+    scanned = sum(
+        len(occurrences(match_form(library.body(e.num)), "双减")) for e in library.entries(place="慈溪")
+    )
+    assert rows["慈溪市"].occurrences == scanned == rows["余姚市"].occurrences

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from eduread.library.figure_table import fold_flags
 from eduread.library.groups import BY, key_totals, keys_of
 from eduread.library.search import Searcher, occurrences
 from eduread.text.matching import match_form
@@ -44,15 +45,20 @@ class TrendRow:
 def term_counts(library, term: str, searcher: Searcher | None = None) -> dict[int, int]:
     """Report number → exact occurrences of a term (overlapping ones too), as a scan would count.
 
-    The index names the reports that hold the term; only their bodies are read and counted.
+    The index names the reports that hold the term; only their bodies are read and counted, in
+    their match form. A Chinese term needs no folding of a body stored as needing none (the
+    library notes it at import), which saves most of the time.
     """
     folded = match_form(term.strip())
     if not folded:
         return {}
     searcher = searcher or Searcher(library)
+    nums = sorted(searcher.counts(folded))
+    flags = fold_flags(library.conn, nums) if not any(ch.isascii() for ch in folded) else {}
     counts = {}
-    for num in sorted(searcher.counts(folded)):
-        n = len(occurrences(match_form(library.body(num)), folded))
+    for num in nums:
+        body = library.body(num)
+        n = len(occurrences(body if flags.get(num) is False else match_form(body), folded))
         if n:
             counts[num] = n
     return counts

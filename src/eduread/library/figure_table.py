@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from eduread.library.figure_rows import figure_rows, write_figures
+from eduread.library.figure_rows import figure_rows, needs_fold, write_figures
 
 BATCH = 100
 
@@ -66,10 +66,22 @@ def fill_missing(
         reports = [(num, library.report(num)) for num in chunk]
         with library.transaction() as conn:
             for num, report in reports:
-                write_figures(conn, num, figure_rows(report))
+                write_figures(conn, num, figure_rows(report), needs_fold(report.body))
         if progress:
             progress(i + len(chunk), len(nums))
     return len(nums)
+
+
+def fold_flags(conn, nums: list[int]) -> dict[int, bool | None]:
+    """Report number → whether its body needs folding to match a Chinese term (None: not known)."""
+    out: dict[int, bool | None] = {}
+    for i in range(0, len(nums), 500):
+        chunk = nums[i : i + 500]
+        for num, flag in conn.execute(
+            f"SELECT num, needs_fold FROM figures_done WHERE num IN ({','.join('?' * len(chunk))})", chunk
+        ):
+            out[num] = None if flag is None else bool(flag)
+    return out
 
 
 def keys(conn) -> list[str]:

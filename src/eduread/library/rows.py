@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from eduread.library.figure_rows import figure_rows
+from eduread.library.figure_rows import figure_rows, needs_fold
 
 
 @dataclass
@@ -26,6 +26,7 @@ class Rows:
     original: str
     source: str
     figures: list[tuple] = field(default_factory=list)  # figure_rows(report), for the figures table
+    needs_fold: bool | None = None  # figure_rows.needs_fold(body)
 
     @classmethod
     def of(cls, report, original: str, source: str) -> Rows:  # report: Report
@@ -42,6 +43,7 @@ class Rows:
             original,
             source,
             figure_rows(report),
+            needs_fold(body),
         )
 
 

@@ -135,7 +135,7 @@ def create(conn: sqlite3.Connection) -> int | None:
 
 # Tables across reports (figures, topic shares, notes), versioned apart from the core schema so
 # they can grow without touching the tables above; `ensure_across` creates and migrates them.
-ACROSS_VERSION = 1
+ACROSS_VERSION = 2  # 2: figures_done.needs_fold
 ACROSS_DDL = """
 CREATE TABLE IF NOT EXISTS figures (
     num INTEGER NOT NULL REFERENCES reports(num) ON DELETE CASCADE,
@@ -150,7 +150,8 @@ CREATE INDEX IF NOT EXISTS figures_key ON figures(what_key);
 CREATE INDEX IF NOT EXISTS figures_num ON figures(num);
 CREATE TABLE IF NOT EXISTS figure_keys (key TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS figures_done (
-    num INTEGER PRIMARY KEY REFERENCES reports(num) ON DELETE CASCADE
+    num INTEGER PRIMARY KEY REFERENCES reports(num) ON DELETE CASCADE,
+    needs_fold INTEGER                  -- 1: the body has characters matching reads otherwise; NULL: unknown
 );
 CREATE TABLE IF NOT EXISTS topic_shares (
     num INTEGER NOT NULL REFERENCES reports(num) ON DELETE CASCADE,
@@ -188,6 +189,8 @@ def ensure_across(conn: sqlite3.Connection) -> None:
         for statement in ACROSS_DDL.split(";\n"):
             if statement.strip():
                 conn.execute(statement)
+        if "needs_fold" not in {r[1] for r in conn.execute("PRAGMA table_info(figures_done)")}:
+            conn.execute("ALTER TABLE figures_done ADD COLUMN needs_fold INTEGER")
         have = {r[1] for r in conn.execute("PRAGMA table_info(notes)")}
         if "id" not in have:
             conn.execute(NOTES_DDL)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from eduread.library import index, schema
-from eduread.library.figure_rows import figure_rows, write_figures
+from eduread.library.figure_rows import figure_rows, needs_fold, write_figures
 from eduread.library.rows import Rows, cache_row, listing, part_rows
 from eduread.paths import bundled_dir, library_dir
 
@@ -90,7 +90,7 @@ def _insert(conn: sqlite3.Connection, rows: Rows) -> int:
         "INSERT INTO parses(num, parser_version, data, outline) VALUES (?,?,?,?)",
         (num, rows.parser_version, rows.data, rows.outline),
     )
-    write_figures(conn, num, rows.figures)
+    write_figures(conn, num, rows.figures, rows.needs_fold)
     return num
 
 
@@ -108,7 +108,7 @@ def _update_parse(conn: sqlite3.Connection, num: int, report) -> None:
     )
     conn.execute("DELETE FROM parts WHERE num = ?", (num,))
     _write_parts(conn, num, part_rows(report))
-    write_figures(conn, num, figure_rows(report))
+    write_figures(conn, num, figure_rows(report), needs_fold(report.body))
     conn.execute("DELETE FROM topics_done WHERE num = ?", (num,))  # topic shares are worked out anew
 
 
