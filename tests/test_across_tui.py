@@ -76,7 +76,7 @@ async def test_figures_screen_charts_a_measure_and_opens_a_figure(library: Libra
         await pilot.press("enter")
         await _settle(pilot)
         record = next(r for r in screen.records if r.year == 2022)
-        assert app.opened == [(record.num, record.start, None)]
+        assert app.opened == [(record.num, record.start, record.text)]
 
 
 async def test_figures_screen_filters_by_kind_and_place(library: Library) -> None:

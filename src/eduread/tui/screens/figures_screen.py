@@ -199,7 +199,7 @@ class FiguresScreen(Screen):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         record = self.records[int(event.row_key.value or 0)]
-        self.post_message(OpenReport(record.num, record.start))
+        self.post_message(OpenReport(record.num, record.start, find=record.text))  # marked in the text
 
     def action_export(self) -> None:
         from eduread.tui.screens.export_dialog import ExportDialog
