@@ -206,6 +206,13 @@ def test_notes_round_trip_and_export(folder: str, capsys, tmp_path: Path) -> Non
     out = tmp_path / "notes.csv"
     assert main(["--library", folder, "notes", "--csv", str(out)]) == 0
     assert "'=cmd|" in out.read_bytes().decode("utf-8-sig")
+    capsys.readouterr()
+    assert main(["--library", folder, "cite", "--note", str(note_id)]) == 0
+    assert capsys.readouterr().out == (
+        body[start : start + 20]
+        + "\n——怀化市教育局《2019年工作总结与2020年工作计划》,一、(三),发布于2020-09-02\n学位供给的增速\n"
+    )
+    assert main(["--library", folder, "cite", "--note", "999"]) == 2
     notes.update_note(library.conn, note_id, "改写", "新码")
     assert notes.note(library.conn, note_id).codes == ["新码"]
     assert notes.delete_note(library.conn, note_id) and notes.note(library.conn, note_id) is None

@@ -106,8 +106,14 @@ def _across_parsers(sub) -> None:
         "--markdown", action="store_true", help="Markdown: each passage quoted with its citation"
     )
 
-    p = sub.add_parser("cite", help="a report's citation, or a section quoted with it")
-    p.add_argument("id", metavar="ID")
+    p = sub.add_parser("cite", help="a report's citation, or a section or note quoted with it")
+    p.add_argument("id", metavar="ID", nargs="?", help="a report id (or a unique prefix)")
+    p.add_argument(
+        "--note",
+        metavar="N",
+        type=int,
+        help="a note's passage, citation and text (ids as `eduread notes` lists them)",
+    )
     p.add_argument(
         "--section", metavar="N", type=int, help="the Nth section of the outline (1 = the first heading)"
     )

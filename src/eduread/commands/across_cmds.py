@@ -156,7 +156,18 @@ def _notes(library: Library, args: argparse.Namespace) -> int:
 
 def _cite(library: Library, args: argparse.Namespace) -> int:
     from eduread.analysis.citation import citation, quoted, section_passage
+    from eduread.library import notes
 
+    if args.note is not None:
+        note = notes.note(library.conn, args.note)
+        if note is None:
+            _err(f"note {args.note}: no such note (`eduread notes` lists them)")
+            return 2
+        print(quoted(library.report(note.num), note.start, note.end, note.text))
+        return 0
+    if args.id is None:
+        _err("give a report id, or --note N")
+        return 2
     entry = library.entry(args.id)
     if entry is None:
         _err(f"{args.id}: no single report with this id")
