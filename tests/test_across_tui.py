@@ -243,3 +243,17 @@ async def test_export_dialog_asks_before_replacing_a_file(library: Library, tmp_
         lines = target.read_bytes().decode("utf-8-sig").splitlines()
         assert target.read_bytes().startswith(b"\xef\xbb\xbf") and len(lines) == 7
         assert not list(tmp_path.glob(".eduread-*"))  # no temporary file left behind
+
+
+async def test_figures_screen_lists_figures_of_a_library_from_before_the_table(library: Library) -> None:
+    from eduread.tui.screens.figures_screen import FiguresScreen
+
+    library.conn.execute("DELETE FROM figures")
+    library.conn.execute("DELETE FROM figures_done")
+    screen = FiguresScreen(library, what="新增学位")
+    app = Host(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        await app.workers.wait_for_complete()
+        await _settle(pilot)
+        assert screen.query_one(DataTable).row_count == 6

@@ -57,7 +57,7 @@ def _write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
-def clean_codes(codes: list[str] | str) -> list[str]:
+def clean_codes(codes: list[str] | tuple[str, ...] | str) -> list[str]:
     """Codes as typed ("双减, 课后服务" or a list): trimmed, unique, in order."""
     raw = codes.replace("，", ",").split(",") if isinstance(codes, str) else codes
     out: list[str] = []
@@ -74,7 +74,7 @@ def add_note(
     start: int,
     end: int,
     text: str = "",
-    codes: list[str] | str = (),
+    codes: list[str] | str = "",
     *,
     kind: str = "note",
     label: str = "",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -13,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from eduread.analysis.figures_across import COLUMNS, find_figures, main_measure, series, table_rows
+from eduread.library import figure_table
 from eduread.library.figure_table import FigureRecord
 from eduread.tui.messages import OpenReport
 from eduread.tui.screens.charts import Chart
@@ -72,8 +74,32 @@ class FiguresScreen(Screen):
         for name in SHOWN:
             table.add_column(name, key=name)
         self._layout(self.size.width)
-        self.run_query()
         (self.query_one("#f-what", Input) if not self.initial_what else table).focus()
+        if figure_table.missing(self.library.conn):
+            self._say("listing the figures of reports stored before this version…")
+            self._fill()
+        else:
+            self.run_query()
+
+    @work(thread=True, exclusive=True, group="figures")
+    def _fill(self) -> None:
+        """Reports stored before the figures table get their rows here, off the UI thread."""
+        from eduread.library.store import Library
+
+        lib = Library(self.library.folder, seed=False)
+        try:
+            figure_table.fill_missing(
+                lib,
+                lambda done, total: self.app.call_from_thread(
+                    self._say, f"listing figures: {done:,}/{total:,}"
+                ),
+            )
+        finally:
+            lib.close()
+        self.app.call_from_thread(self.run_query)
+
+    def _say(self, text: str) -> None:
+        self.query_one("#figure-summary", Static).update(Text(text))
 
     def on_resize(self, event) -> None:
         self._layout(event.size.width)
