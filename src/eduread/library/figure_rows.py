@@ -7,6 +7,8 @@ from eduread.text.vocabulary import KIND_OF_WORD
 
 # Endings that name the count rather than the thing counted: 新增学位数 and 新增学位 are one measure.
 COUNT_SUFFIXES = ("总人数", "总数", "人数", "个数", "数量", "总量", "数")
+# Words that can trail a name just before its number (农村公办幼儿园的21所, 幼儿园近…): not part of it.
+TRAILING = "的近约共达逾"
 SENTENCE_ENDS = "。；;！？!?\n"
 SENTENCE_MAX = 160
 
@@ -16,6 +18,8 @@ def what_key(what: str) -> str:
     from eduread.text.matching import match_form
 
     key = "".join(match_form(what).split())
+    while len(key) > 2 and key[-1] in TRAILING:
+        key = key[:-1]
     for suffix in COUNT_SUFFIXES:
         if key.endswith(suffix) and len(key) > len(suffix) + 1:
             return key[: -len(suffix)]
