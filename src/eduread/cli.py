@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     import argparse
 
 ACROSS = ("figures", "trend", "topics", "notes", "cite")
-COMMANDS = ("parse", "import", "list", "search", "compare", "remove", "reindex", *ACROSS)
+COMMANDS = ("parse", "import", "list", "search", "compare", "edit", "remove", "reindex", *ACROSS)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,6 +32,11 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", help="import files, folders or globs into the library")
     p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument(
+        "--reports-only",
+        action="store_true",
+        help="skip documents that are not a bureau's own work report (news, a school's plan …) instead of keeping them as 'other'",
+    )
 
     p = sub.add_parser("list", help="list the reports in the library")
     p.add_argument("--json", action="store_true")
@@ -56,6 +61,10 @@ def _parser() -> argparse.ArgumentParser:
     form = p.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true")
     form.add_argument("--markdown", action="store_true")
+
+    from eduread.commands.edit_cmd import add_parser as add_edit
+
+    add_edit(sub)
 
     p = sub.add_parser("remove", help="remove reports from the library by id")
     p.add_argument("ids", nargs="+", metavar="ID")
@@ -140,6 +149,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from eduread.commands.parse_cmd import run_parse
 
             return run_parse(args.files, as_json=args.json)
+        if args.command == "edit":
+            from eduread.commands.edit_cmd import run_edit
+
+            return run_edit(args)
         if args.command == "compare":
             from eduread.commands.compare_cmd import run_compare
 

@@ -49,6 +49,11 @@ def label_similarity(a: str, b: str) -> float:
     return shared / min(len(x), len(y)) if shared >= 2 else 0.0
 
 
+def measure(figure: Figure) -> str:
+    """What a figure counts, as pairing and labels use it: its `what`, else the words before it."""
+    return figure.what or figure.label
+
+
 def _family(figure: Figure) -> str:
     if figure.kind in ("money", "percent"):
         return figure.kind
@@ -109,7 +114,7 @@ def match_figures(
         for j, b in enumerate(right):
             if a.kind != b.kind or _family(a) != _family(b):
                 continue
-            score = label_similarity(a.label, b.label)
+            score = label_similarity(measure(a), measure(b))
             if score >= MIN_SIMILARITY:
                 candidates.append((score, i, j))
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
@@ -125,7 +130,7 @@ def match_figures(
     out: list[FigurePair] = []
     for i, j in sorted(pairs):
         a, b = left[i], right[j]
-        label = min((a.label, b.label), key=len)
+        label = min((measure(a), measure(b)), key=len)
         met = None
         if plan_side == "left":
             met = target_met(a, b)

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from eduread.library.store import Library, LibraryError
+from eduread.text.names import shown_name
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -72,20 +73,49 @@ def _import(library: Library, args: argparse.Namespace) -> int:
     files, _ = expand(args.paths)
     console = _console()
     with _progress("importing", len(files)) as update:
-        result = import_paths(library, args.paths, progress=update)
+        result = import_paths(library, args.paths, progress=update, reports_only=args.reports_only)
     if result.imported:  # the topic shares `eduread topics` and the Topics screen read
         from eduread.analysis.coverage import fill_missing, version
         from eduread.library import topic_store
 
         with _progress("finding section topics", len(topic_store.missing(library.conn, version()))) as update:
             fill_missing(library, update)
-    for path, reason in result.failed:
-        _err(f"{path}: {reason}")
-    summary = Text(
-        f"imported {len(result.imported)}, duplicates skipped {result.duplicates}, failed {len(result.failed)}"
-    )
-    console.print(summary)
-    return 1 if result.failed else 0
+    for path, reason in result.failed + result.skipped:
+        _err(f"{shown_name(path)}: {reason}")
+    for path, reason in result.not_reports:
+        _err(f"{shown_name(path)}: skipped, not a bureau's work report: {reason}")
+    for path, note in result.notes:
+        _err(f"{shown_name(path)}: imported, repaired while reading: {note}")
+    notes = []
+    if result.others:
+        notes.append(f"{len(result.others)} other documents")
+    if result.review:
+        notes.append(f"{len(result.review)} to review")
+    summary = f"imported {len(result.imported)}" + (f" ({', '.join(notes)})" if notes else "")
+    if result.not_reports:
+        summary += f", not reports skipped {len(result.not_reports)}"
+    summary += f", duplicates skipped {result.duplicates}, failed {len(result.failed)}"
+    if result.skipped:
+        summary += f", not read {len(result.skipped)} (other formats)"
+    console.print(Text(summary))
+    for line in grouped_reasons(result.skipped, result.failed):
+        console.print(Text(line))
+    return 1 if result.failed or result.skipped else 0
+
+
+def grouped_reasons(skipped: list[tuple[str, str]], failed: list[tuple[str, str]]) -> list[str]:
+    """The import's refusals counted by reason, formats first (\"3 files: Word 97-2003 .doc: save …\")."""
+    from collections import Counter
+
+    lines = []
+    for heading, items in (("not read", skipped), ("failed", failed)):
+        counts = Counter(reason for _path, reason in items)
+        if len(counts) == len(items):  # no reason repeats: the lines above say it all
+            continue
+        lines.append(f"{heading}:")
+        for reason, count in counts.most_common():
+            lines.append(f"  {count} file{'s' if count != 1 else ''}: {shown_name(reason)}")
+    return lines
 
 
 def _list(library: Library, args: argparse.Namespace) -> int:

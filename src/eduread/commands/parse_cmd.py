@@ -12,7 +12,14 @@ from rich.text import Text
 from rich.tree import Tree
 
 from eduread.errors import ReportError
-from eduread.parse import Report, Section, parse_file
+from eduread.parse import Part, Report, Section, parse_file
+
+
+def part_text(part: Part) -> str:
+    """One part as the summary shows it: 2019 工作总结 (summary), ? 工作总结 (summary) for no year."""
+    period = {"H1": " H1", "H2": " H2"}.get(part.period or "", "")
+    label = part.label or "—"
+    return f"{part.year or '?'}{period} {label} ({part.kind})"
 
 
 def _summary(report: Report, console: Console) -> None:
@@ -21,10 +28,13 @@ def _summary(report: Report, console: Console) -> None:
     if report.place.ambiguous:
         options = "; ".join(" › ".join(c) for c in report.place.candidates)
         place = f"{report.place.name} (ambiguous: {options})"
+    klass = "bureau report" if report.doc_class == "report" else f"other: {report.class_reason}"
     rows = [
+        ("class", klass),
+        ("review", "; ".join(report.review) if report.review else "nothing to check"),
         ("place", place),
         ("issuer", report.issuer or "?"),
-        ("parts", ", ".join(f"{p.year} {p.label} ({p.kind})" for p in report.parts) or "?"),
+        ("parts", ", ".join(part_text(p) for p in report.parts) or "?"),
         ("published", report.published or "—"),
         ("signed", report.signed or "—"),
         ("id", report.id),

@@ -25,6 +25,9 @@ class Rows:
     parser_version: int
     original: str
     source: str
+    doc_class: str = "report"
+    class_reason: str = ""
+    review: tuple[str, ...] = ()
     figures: list[tuple] = field(default_factory=list)  # figure_rows(report), for the figures table
     needs_fold: bool | None = None  # figure_rows.needs_fold(body)
 
@@ -42,6 +45,9 @@ class Rows:
             report.parser_version,
             original,
             source,
+            report.doc_class,
+            report.class_reason,
+            tuple(report.review),
             figure_rows(report),
             needs_fold(body),
         )

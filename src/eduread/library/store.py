@@ -94,13 +94,41 @@ def _insert(conn: sqlite3.Connection, rows: Rows) -> int:
     return num
 
 
-def _update_parse(conn: sqlite3.Connection, num: int, report) -> None:
-    """A new parse of an unchanged body: cache, listing columns and parts."""
+def _correction(conn: sqlite3.Connection, num: int):  # -> Correction | None
+    """What a person set by hand for one report, if anything."""
+    from eduread.parse.model import Correction
+
+    row = conn.execute("SELECT data FROM corrections WHERE num = ?", (num,)).fetchone()
+    return Correction.from_dict(json.loads(row[0])) if row else None
+
+
+def _corrected(conn: sqlite3.Connection, num: int, report):  # -> Report
+    """The report with its stored corrections laid over the parse."""
+    correction = _correction(conn, num)
+    if correction is None:
+        return report
+    from eduread.parse.corrections import apply_correction
+
+    return apply_correction(report, correction)
+
+
+def _update_parse(conn: sqlite3.Connection, num: int, report, body: str | None = None) -> None:
+    """A new parse of a body with the same offsets: cache, listing columns (corrections applied), parts.
+
+    `body` replaces the stored body when the cleaner now keeps characters it used to fold.
+    """
     _body, data_json, outline_json = cache_row(report)
     conn.execute(
         "UPDATE parses SET parser_version = ?, data = ?, outline = ? WHERE num = ?",
         (report.parser_version, data_json, outline_json, num),
     )
+    if body is not None:
+        conn.execute("UPDATE texts SET body = ? WHERE num = ?", (body, num))
+    _update_listing(conn, num, _corrected(conn, num, report))
+
+
+def _update_listing(conn: sqlite3.Connection, num: int, report) -> None:
+    """The listing columns and parts rows of one report, from its (corrected) parse."""
     conn.execute(
         "UPDATE reports SET id = ?, title = ?, place_name = ?, place_path = ?, place_code = ?, issuer = ?,"
         " parts = ?, published = ?, signed = ?, doc_class = ?, review = ? WHERE num = ?",
@@ -110,6 +138,13 @@ def _update_parse(conn: sqlite3.Connection, num: int, report) -> None:
     _write_parts(conn, num, part_rows(report))
     write_figures(conn, num, figure_rows(report), needs_fold(report.body))
     conn.execute("DELETE FROM topics_done WHERE num = ?", (num,))  # topic shares are worked out anew
+
+
+def same_offsets(old: str, new: str) -> bool:
+    """Whether every offset into `old` means the same place in `new` (only widths or script differ)."""
+    from eduread.text.matching import match_form
+
+    return len(old) == len(new) and (old == new or match_form(old) == match_form(new))
 
 
 def _write_parts(conn: sqlite3.Connection, num: int, parts: list[tuple[str, int, str]]) -> None:
@@ -238,15 +273,19 @@ class Library:
                     continue
                 original, body, source = row
                 report = parse_text(original, strict=False)
-                if report.body == body:
-                    _update_parse(conn, num, report)
+                if same_offsets(body, report.body):
+                    _update_parse(conn, num, report, None if report.body == body else report.body)
                     continue
                 from eduread.library import notes
 
-                kept = notes.take(conn, num, body)  # her notes and bookmarks move to the replacement
+                noted = notes.take(conn, num, body)  # her notes and bookmarks move to the replacement
+                kept = conn.execute("SELECT data FROM corrections WHERE num = ?", (num,)).fetchone()
                 _delete(conn, num)
                 new = _insert(conn, Rows.of(report, original, source or ""))
-                notes.put_back(conn, new, kept, report.body)
+                notes.put_back(conn, new, noted, report.body)
+                if kept:  # corrections do not point into the text: they outlive a changed body
+                    conn.execute("INSERT INTO corrections(num, data) VALUES (?, ?)", (new, kept[0]))
+                    _update_listing(conn, new, _corrected(conn, new, report))
                 replaced.append(new)
                 indexed.append((new, index.BodyIndex.of(report.body)))
             index.write(conn, indexed)
@@ -371,7 +410,39 @@ class Library:
             return self.reparse(num)
         payload = json.loads(data)
         payload["body"] = body
-        return Report.from_dict(payload)
+        return _corrected(self.conn, num, Report.from_dict(payload))
+
+    def correction(self, num: int):  # -> Correction | None
+        """What a person set by hand for a report (None when nothing was)."""
+        return _correction(self.conn, num)
+
+    def set_correction(self, num: int, correction) -> None:  # correction: Correction
+        """Store a person's corrections for a report, merged over any earlier ones, and relist it.
+
+        They live apart from the parse, so re-parsing and parser upgrades never undo them.
+        """
+        from eduread.parse.model import Correction
+
+        with self.transaction() as conn:
+            earlier = _correction(conn, num) or Correction()
+            merged = Correction.from_dict({**earlier.to_dict(), **correction.to_dict()})
+            if merged.is_empty():
+                conn.execute("DELETE FROM corrections WHERE num = ?", (num,))
+            else:
+                conn.execute(
+                    "INSERT OR REPLACE INTO corrections(num, data, updated) VALUES (?, ?, datetime('now'))",
+                    (num, json.dumps(merged.to_dict(), ensure_ascii=False)),
+                )
+        report = self.report(num)
+        with self.transaction() as conn:
+            _update_listing(conn, num, report)
+
+    def clear_correction(self, num: int) -> None:
+        """Drop every correction of a report: the parse stands again."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM corrections WHERE num = ?", (num,))
+        with self.transaction() as conn:
+            _update_listing(conn, num, self.report(num))
 
     def reparse(self, num: int):  # -> Report
         """The report parsed again with the current parser; the cache is updated when the body is
@@ -382,10 +453,10 @@ class Library:
             "SELECT original, body FROM texts WHERE num = ?", (num,)
         ).fetchone()
         report = parse_text(original, strict=False)
-        if report.body == body:
+        if same_offsets(body, report.body):
             with self.transaction() as conn:
-                _update_parse(conn, num, report)
-        return report
+                _update_parse(conn, num, report, None if report.body == body else report.body)
+        return _corrected(self.conn, num, report)
 
     # ---- reading state -------------------------------------------------------------------------
 

@@ -140,7 +140,7 @@ _LABEL_TRIM_TAIL = re.compile(
 _INVESTED = re.compile(r"(?:投入|投资|安排|下达|拨付|核拨|争取|筹措|筹集|落实)(?:资金|经费)?$")
 _SPENT_ON = re.compile(r"^(?:用于|保障|支持|专项用于|主要用于)")
 _LABEL_CUT = re.compile(
-    r".*(?:全市|全区|全县|全省|其中|通过|共计|共有|全年|今年|累计|我市|我区|我县|确保|力争|实现|完成|投入|组织|开展|建设|的|和|与|及|对|将|把|了|在)"
+    r".*(?:全市|全区|全县|全省|教育系统|其中|通过|共计|共有|全年|今年|累计|我市|我区|我县|确保|力争|实现|完成|投入|组织|开展|建设|的|和|与|及|对|将|把|了|在(?![校园读职编岗学]))"
 )
 
 
@@ -301,7 +301,7 @@ def _kind(num: str, unit: str, before: str, body: str, end: int) -> str:
     is_year_like = len(plain) == 4 and plain.isdigit() and 1900 <= int(plain) <= 2100
     if is_year_like and unit in ("年", "学年", "届", "", "级", "版"):
         return "year"
-    if unit == "年级":
+    if unit in ("年级", "周年"):  # 建党99周年 counts nothing
         return "ordinal"
     if before.endswith("第"):
         return "ordinal"
@@ -375,7 +375,7 @@ def what_counted(body: str, start: int, end: int, label: str, kind: str) -> str:
             if 2 <= len(clause) <= 12:
                 return clause
     if kind == "count":
-        tail = _readable(body[start:end]).rstrip("余多")
+        tail = re.sub(r"(?:及以上|以上|以下|以内|左右)$", "", _readable(body[start:end])).rstrip("余多")
         unit = next((u for u in sorted(_MEASURE_UNITS, key=len, reverse=True) if tail.endswith(u)), "")
         if unit:
             noun = _noun_after(body, unit_end)

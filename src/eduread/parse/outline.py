@@ -26,7 +26,8 @@ _MARKER = re.compile(
 )
 _SENTENCE_END = "。;!?:,"
 _ITEM_BLOCKERS = set("统唯第同单专逐万其之一不总于")
-_TITLE_END = re.compile(r"[。!?;\n]| (?=\S)")
+# A space ends a run-in heading (一、… (一)… on one line), but not one inside a figure or date (2020 年).
+_TITLE_END = re.compile(r"[。!?;\n]|(?<!\d) (?=\S)(?![年月日万亿%个所名人])")
 _LEAD = re.compile(r"([^。\n,;:!?]{2,25})。")
 MAX_TITLE = 60
 

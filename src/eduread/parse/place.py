@@ -32,6 +32,14 @@ class PlaceFound:
     where: str = ""
 
 
+_MASKED_ISSUER = re.compile(r"[Xx×*＊某○□]{1,4}(?:省|市|县|区|州|旗|盟)(?:" + ISSUER_SUFFIX_RE + r")")
+
+
+def _masked_issuer(text: str) -> bool:
+    """XX县教育局, *区教育局, 某市教育局: a place hidden on purpose."""
+    return bool(_MASKED_ISSUER.search(match_form(text)))
+
+
 def _usable(place: str) -> bool:
     return bool(place) and not _MASK.search(place)
 
@@ -56,16 +64,30 @@ def _from_issuers(text: str, context: str) -> PlaceFound | None:
     return None
 
 
-def _names_in(text: str) -> Iterable[str]:
-    return (m.group(0) for m in gazetteer().pattern.finditer(match_form(text)))
+_NAMED_AFTER = re.compile(r"(?:学校|中学|小学|幼儿园|大学|学院|路|街|大道|广场|公园|宾馆|酒店)")
+
+
+def _names_in(text: str, *, mentions: bool = False) -> Iterable[str]:
+    """Place names in a text; as mentions, a bare name that names a school or street (芙蓉学校) is not one."""
+    folded = match_form(text)
+    for match in gazetteer().pattern.finditer(folded):
+        name = match.group(0)
+        if mentions and short_name(name) == name and _NAMED_AFTER.match(folded, match.end()):
+            continue
+        yield name
 
 
 def _from_mentions(text: str, context: str) -> Region | None:
-    """The place the text keeps naming (at least twice), at the most specific level that does."""
+    """The place the text keeps naming: from the province down, while the mentions concentrate there.
+
+    Each mention counts for its division and every division above it; the walk goes down to the
+    most-mentioned child while that child holds at least 60 % of its parent's mentions and two of
+    its own, so a city report that names one county twice stays the city's.
+    """
     gaz = gazetteer()
     counts: Counter[str] = Counter()
     names: dict[str, str] = {}
-    for name in _names_in(text):
+    for name in _names_in(text, mentions=True):
         candidates = gaz.by_name.get(name, [])
         if len(candidates) != 1:
             settled = gaz.settle(candidates, context) if candidates else []
@@ -79,18 +101,28 @@ def _from_mentions(text: str, context: str) -> Region | None:
         for ancestor in gaz.path(division):
             counts[ancestor.code] += 1
             names.setdefault(ancestor.code, name if ancestor.code == division.code else ancestor.name)
-    if not counts:
+    provinces = [(n, code) for code, n in counts.items() if code.endswith("0000")]
+    if not provinces:
         return None
-    for level in (2, 1, 0):
-        ranked = [(n, code) for code, n in counts.items() if _level(code) == level and n >= 2]
-        if ranked:
-            ranked.sort(reverse=True)
-            if len(ranked) > 1 and ranked[0][0] == ranked[1][0]:
-                continue
-            code = ranked[0][1]
-            division = gaz.by_code[code]
-            return Region(name=names[code], path=[d.name for d in gaz.path(division)], code=code)
-    return None
+    best, code = max(provinces)
+    if best < 2:
+        return None
+    while True:
+        children = [(n, c) for c, n in counts.items() if c != code and _parent(gaz, c) == code]
+        if not children:
+            break
+        n, child = max(children)
+        if n < 2 or n < 0.6 * counts[code] or sum(1 for m, _ in children if m == n) > 1:
+            break
+        code = child
+    division = gaz.by_code[code]
+    return Region(name=names[code], path=[d.name for d in gaz.path(division)], code=code)
+
+
+def _parent(gaz: Gazetteer, code: str) -> str | None:
+    """The code of the division directly above (a county-level city may sit under its province)."""
+    chain = gaz.path(gaz.by_code[code]) if code in gaz.by_code else []
+    return chain[-2].code if len(chain) >= 2 else None
 
 
 def _level(code: str) -> int:
@@ -108,6 +140,8 @@ def find_place(
     """The report's place from everything a person would look at, or None when nothing settles it."""
     title = strip_glosses(title)
     context = title + "\n" + "\n".join(head) + "\n" + body[:3000]
+    if _masked_issuer(title) or any(_masked_issuer(line) for line in head[:4]):
+        return None  # XX县教育局: the page hides its place; never guess it from what the text mentions
     found = _from_issuers(title, context)
     if found:
         return PlaceFound(found.region, found.issuer, "title")

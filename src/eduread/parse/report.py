@@ -16,14 +16,15 @@ from eduread.parse.parts import find_report_parts
 from eduread.parse.place import find_place, issuer_in
 from eduread.parse.title import find_issuer, strip_glosses
 from eduread.text.clean import clean, iso_date, packed_date, without_glosses
-from eduread.text.decode import DecodeError, decode_bytes
 from eduread.text.matching import match_form
+from eduread.text.names import shown_name
+from eduread.text.read import read_bytes, read_document
 
-REPORT_SUFFIXES = (".txt", ".text", ".html", ".htm")
+# Files a folder import reads; other document formats in a folder are named and skipped.
+REPORT_SUFFIXES = (".txt", ".text", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".pdf")
 _SIGNATURE_DATE = re.compile(
     r"((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇零○O一二三四五六七八九]{3,4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)\s*\)?$"
 )
-_SITE_SUFFIX = re.compile(r"\s*[_|\-–—]\s*[^_|\-–—]{2,40}$")
 _GENRE_WORD = re.compile(r"工作|总结|计划|要点|思路|谋划|汇报|年报")
 
 
@@ -55,9 +56,11 @@ def _signed(body: str, head: list[str]) -> str | None:
 def _title_from(hints: Sequence[str], source_name: str) -> str:
     """A title from the file's own hints (HTML <h1>, meta) or its name, when the text states none."""
     for hint in hints:
-        hint = _SITE_SUFFIX.sub("", hint.strip()) if "_" in hint or "|" in hint else hint.strip()
-        if hint and _GENRE_WORD.search(match_form(hint)):
-            return hint
+        # A page's <title> carries the site: 'X_计划总结_株洲市教育局', 'X - 内容 - 某中学'.
+        pieces = [p.strip() for p in re.split(r"\s+[-–—|]\s+|_|\|", hint) if p.strip()]
+        genre = [p for p in pieces if _GENRE_WORD.search(match_form(p))]
+        if genre:
+            return max(genre, key=len)
     stem = Path(source_name).name
     stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", stem)
     if _GENRE_WORD.search(match_form(stem)) and re.search(r"(?:19|20)\d\d", stem):
@@ -86,7 +89,10 @@ def parse_text(
         _check_is_text(body, source_name)
     title = cleaned.title or _title_from(title_hints, source_name)
     sections = parse_outline(body)
-    doc_class, class_reason = classify(title or cleaned.headline, cleaned.subtitle, cleaned.head, body)
+    headline = title or next((h.strip() for h in title_hints if h.strip()), "") or cleaned.headline
+    doc_class, class_reason = classify(headline, cleaned.subtitle, cleaned.head, body)
+    if doc_class == "other" and not title:
+        title = headline
     found = find_place(title=title, head=cleaned.head, meta=meta.fields, body=body, file_name=source_name)
     region = found.region if found else Region()
     issuer = (found.issuer if found and found.issuer else "") or issuer_in(
@@ -138,32 +144,17 @@ def _check_is_text(body: str, source_name: str) -> None:
 
 
 def parse_bytes(data: bytes, source_name: str, *, html: bool | None = None) -> Report:
-    """Decode and parse a file's bytes; any refusal is a ReportError naming the file."""
-    try:
-        raw = decode_bytes(data, html=html)
-    except DecodeError as err:
-        raise ReportError(source_name, str(err)) from None
-    return parse_text(raw, source_name=source_name)
+    """Read and parse a file's bytes in any format eduread reads; any refusal is a ReportError naming the file."""
+    document = read_bytes(data, source_name, html=html)
+    return parse_text(document.text, source_name=source_name, title_hints=document.title_hints)
 
 
 def read_text(path: Path) -> str:
-    """A report file's decoded text; missing, unreadable or undecodable files raise ReportError."""
-    name = str(path)
-    if not path.exists():
-        raise ReportError(name, "no such file")
-    if path.is_dir():
-        raise ReportError(name, "is a folder, not a file")
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise ReportError(name, f"cannot read ({err.strerror or err})") from None
-    html = path.suffix.lower() in (".html", ".htm") or None
-    try:
-        return decode_bytes(data, html=html)
-    except DecodeError as err:
-        raise ReportError(name, str(err)) from None
+    """A report file's text in any format eduread reads; refusals (format, size, damage) raise ReportError."""
+    return read_document(path).text
 
 
 def parse_file(path: Path) -> Report:
-    """Parse one report file; missing, unreadable or non-report files raise ReportError."""
-    return parse_text(read_text(path), source_name=str(path))
+    """Parse one report file of any format eduread reads; missing, unreadable or non-report files raise ReportError."""
+    document = read_document(path)
+    return parse_text(document.text, source_name=shown_name(path), title_hints=document.title_hints)

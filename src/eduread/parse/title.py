@@ -33,8 +33,13 @@ def find_issuer(text: str) -> tuple[str, str]:
     match = _ISSUER.search(folded)
     if not match:
         return "", ""
-    issuer = text[match.start(1) : match.end(1)]
-    folded_issuer = match.group(1)
+    begin = match.start(1)
+    # Words before the bureau's name in running text are not part of it: 给各项目在市教育局 → 市教育局.
+    cut = max((match.group(1).rfind(ch) for ch in "的在给和与对向由从把被及、,于为"), default=-1)
+    if cut >= 0:
+        begin += cut + 1
+    issuer = text[begin : match.end(1)]
+    folded_issuer = folded[begin : match.end(1)]
     for suffix in sorted(ISSUER_SUFFIXES, key=len, reverse=True):
         if folded_issuer.endswith(suffix):
             return issuer, issuer[: -len(suffix)]

@@ -355,6 +355,14 @@ def _scan_head(lines: list[str], meta_title: str) -> _Head:
             found.head.append(line)
             i += 1
             continue
+        glued = _GLUED.match(folded) if i == _first_nonblank(lines) or not titles else None
+        if glued and not (_MARKER_START.match(folded[glued.end(1) :]) or len(folded) > 60):
+            glued = None  # a short line is a title of its own unless a heading follows it directly
+        if glued and not _MARKER_START.match(folded):
+            titles.append((line[: glued.end(1)], i))
+            found.glued_rest = line[glued.end(1) :]
+            found.title_end = i
+            break
         if looks_like_title(line):
             if titles and is_part_heading(line) and _compact(folded) in _compact(match_form(titles[-1][0])):
                 break
@@ -372,12 +380,6 @@ def _scan_head(lines: list[str], meta_title: str) -> _Head:
             in_wrapper = False
             i += 1
             continue
-        glued = _GLUED.match(folded) if len(folded) > 60 and i == _first_nonblank(lines) else None
-        if glued and not _MARKER_START.match(folded):
-            titles.append((line[: glued.end(1)], i))
-            found.glued_rest = line[glued.end(1) :]
-            found.title_end = i
-            break
         prose = len(folded) > 80 or folded.endswith(("。", ":", ",", ";")) or folded.count(",") >= 2
         if _MARKER_START.match(folded) and not in_wrapper:
             break
