@@ -33,7 +33,12 @@ def test_genre_fact(entry: dict, fact: str) -> None:
     report = parse_entry(entry)
     assert report is not None, "a bureau report must never be refused"
     assert report.doc_class == "report", report.class_reason
-    assert CHECKS[fact](report, entry), (fact, report.place.path, report.parts, [s.title for s in report.sections[:2]])
+    assert CHECKS[fact](report, entry), (
+        fact,
+        report.place.path,
+        report.parts,
+        [s.title for s in report.sections[:2]],
+    )
 
 
 @pytest.mark.parametrize("entry", DECOYS, ids=[e["file"] for e in DECOYS])

@@ -18,7 +18,10 @@ pytestmark = pytest.mark.skipif(not available(), reason=f"no development corpus 
 
 def eduread(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "eduread", "--library", str(home), *args], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "eduread", "--library", str(home), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -29,7 +32,11 @@ def test_edit_survives_reindex_and_a_parser_upgrade(tmp_path: Path) -> None:
     entry = next(e for e in json.loads(eduread(home, "list", "--json").stdout) if not e["place"])
     assert entry["review"] == ["place"]
     out = eduread(home, "edit", entry["id"][:8], "--place", "黄石", "--kind", "plan", "--year", "2024")
-    assert out.returncode == 0 and "湖北省 › 黄石市" in out.stdout and "corrected: place, year, kind" in out.stdout
+    assert (
+        out.returncode == 0
+        and "湖北省 › 黄石市" in out.stdout
+        and "corrected: place, year, kind" in out.stdout
+    )
     library = Library(home)
     num = library.entry(entry["id"]).num
     # An older parser's cache forces a re-parse of the stored original, as after an upgrade.
@@ -41,7 +48,9 @@ def test_edit_survives_reindex_and_a_parser_upgrade(tmp_path: Path) -> None:
     library = Library(home)
     report = library.report(library.entry(entry["id"]).num)
     assert report.place.path == ["湖北省", "黄石市"] and report.corrected == ["place", "year", "kind"]
-    assert library.correction(library.entry(entry["id"]).num) == Correction(place="黄石", year=2024, kind="plan")
+    assert library.correction(library.entry(entry["id"]).num) == Correction(
+        place="黄石", year=2024, kind="plan"
+    )
     library.close()
     out = eduread(home, "edit", entry["id"], "--clear")
     assert "(as parsed)" in out.stdout and "still to check: place" in out.stdout
@@ -82,12 +91,22 @@ def test_reports_only_skips_look_alikes_with_a_line_each(tmp_path: Path) -> None
 
 def test_parse_json_says_class_and_review() -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "eduread", "parse", "--json", str(CORPUS / "043.txt"), str(CORPUS / "010.txt")],
+        [
+            sys.executable,
+            "-m",
+            "eduread",
+            "parse",
+            "--json",
+            str(CORPUS / "043.txt"),
+            str(CORPUS / "010.txt"),
+        ],
         capture_output=True,
         text=True,
         timeout=60,
     )
     news, huangshi = json.loads(out.stdout)
     assert news["class"] == "other" and "meeting" in news["class_reason"] and news["review"] == []
-    assert huangshi["class"] == "report" and huangshi["class_reason"] == "" and huangshi["review"] == ["place"]
+    assert (
+        huangshi["class"] == "report" and huangshi["class_reason"] == "" and huangshi["review"] == ["place"]
+    )
     assert all("what" in f for f in huangshi["figures"])

@@ -37,7 +37,9 @@ def test_notice_wrapper_gives_the_report_its_own_title_and_signature() -> None:
 
 
 def test_title_glued_to_the_first_sentence() -> None:
-    glued = TITLE + BODY.replace("\n", "", 3).lstrip().replace("发布时间:2020-09-02 09:51 信息来源:怀化市教育局", "", 1)
+    glued = TITLE + BODY.replace("\n", "", 3).lstrip().replace(
+        "发布时间:2020-09-02 09:51 信息来源:怀化市教育局", "", 1
+    )
     report = parse_text(glued.replace("\n\n", "\n"))
     assert report.title == TITLE
     assert report.place.path == ["湖南省", "怀化市"]
@@ -53,7 +55,9 @@ def test_title_split_over_two_lines_and_repeated() -> None:
 def test_html_heading_hint_and_file_name_stand_in_for_a_missing_title() -> None:
     bare = BODY.split("一、", 1)[1]
     bare = "一、" + bare
-    hinted = parse_text(bare, title_hints=["怀化市教育局2019年工作总结与2020年工作计划_计划总结_怀化市教育局"])
+    hinted = parse_text(
+        bare, title_hints=["怀化市教育局2019年工作总结与2020年工作计划_计划总结_怀化市教育局"]
+    )
     assert hinted.title == TITLE and hinted.place.path == ["湖南省", "怀化市"]
     named = parse_text(bare, source_name="/downloads/宁波市教育局2019年工作总结.html")
     assert named.title == "宁波市教育局2019年工作总结"
@@ -62,7 +66,12 @@ def test_html_heading_hint_and_file_name_stand_in_for_a_missing_title() -> None:
 
 
 def test_metadata_labels_and_values_on_separate_lines() -> None:
-    text = "索 引 号:\n430000/2020-00084\n发布机构:\n怀化市教育局\n生成日期:\n2020年09月02日\n标  题:\n" + TITLE + "\n\n" + HUAIHUA
+    text = (
+        "索 引 号:\n430000/2020-00084\n发布机构:\n怀化市教育局\n生成日期:\n2020年09月02日\n标  题:\n"
+        + TITLE
+        + "\n\n"
+        + HUAIHUA
+    )
     report = parse_text(text)
     assert report.published == "2020-09-02"
     assert report.index_number == "430000/2020-00084"
@@ -90,7 +99,9 @@ def test_parts_from_part_headings_when_the_title_names_none() -> None:
 
 
 def test_content_farm_title_year_loses_to_the_body() -> None:
-    text = HUAIHUA.replace("怀化市教育局2019年工作总结与2020年工作计划", "教育局2024年工作总结与2025年工作计划", 1)
+    text = HUAIHUA.replace(
+        "怀化市教育局2019年工作总结与2020年工作计划", "教育局2024年工作总结与2025年工作计划", 1
+    )
     report = parse_text(text)
     assert _parts(report) == [("summary", 2019), ("plan", 2020)]
     assert any("2024" in note and "2019" in note for note in report.review)
@@ -108,15 +119,26 @@ def test_masked_years_are_unknown(masked: str) -> None:
 
 def test_half_year_report_has_h1_and_h2_parts() -> None:
     text = HUAIHUA.replace("2019年工作总结与2020年工作计划", "2020年上半年工作总结及下半年工作计划", 1)
-    text = text.replace("一、2019年工作总结", "一、上半年工作总结").replace("二、2020年工作计划", "二、下半年工作计划")
+    text = text.replace("一、2019年工作总结", "一、上半年工作总结").replace(
+        "二、2020年工作计划", "二、下半年工作计划"
+    )
     text = text.replace("2019年,在市委", "2020年上半年,在市委")
     report = parse_text(text)
-    assert [(p.kind, p.year, p.period) for p in report.parts] == [("summary", 2020, "H1"), ("plan", 2020, "H2")]
+    assert [(p.kind, p.year, p.period) for p in report.parts] == [
+        ("summary", 2020, "H1"),
+        ("plan", 2020, "H2"),
+    ]
 
 
 @pytest.mark.parametrize(
     ("word", "kind"),
-    [("工作意见", "plan"), ("工作安排", "plan"), ("工作打算", "plan"), ("工作年报", "summary"), ("工作汇报", "summary")],
+    [
+        ("工作意见", "plan"),
+        ("工作安排", "plan"),
+        ("工作打算", "plan"),
+        ("工作年报", "summary"),
+        ("工作汇报", "summary"),
+    ],
 )
 def test_genre_words(word: str, kind: str) -> None:
     text = HUAIHUA.replace("2019年工作总结与2020年工作计划", f"2020年{word}", 1)
@@ -154,7 +176,9 @@ def test_provincial_department_with_the_province_named_elsewhere() -> None:
 
 
 def test_name_in_several_provinces_is_settled_by_context_or_reported_ambiguous() -> None:
-    ambiguous = parse_text(HUAIHUA.replace("怀化市教育局", "鼓楼区教育局").replace("怀化", "本地").replace("湖南", "本省"))
+    ambiguous = parse_text(
+        HUAIHUA.replace("怀化市教育局", "鼓楼区教育局").replace("怀化", "本地").replace("湖南", "本省")
+    )
     assert ambiguous.place.ambiguous and not ambiguous.place.path
     assert any(r.startswith("place: ambiguous") for r in ambiguous.review)
     settled = parse_text(HUAIHUA.replace("怀化市教育局", "南京市鼓楼区教育局").replace("怀化", "本地"))
@@ -267,14 +291,18 @@ def test_ocr_damage_is_not_a_heading() -> None:
     ],
 )
 def test_figures_say_what_they_count(sentence: str, text: str, what: str) -> None:
-    report = parse_text(HUAIHUA.replace("(一)思想政治建设持续加强。", "(一)思想政治建设持续加强。" + sentence, 1))
+    report = parse_text(
+        HUAIHUA.replace("(一)思想政治建设持续加强。", "(一)思想政治建设持续加强。" + sentence, 1)
+    )
     found = [f for f in report.figures if f.text == text and sentence.find(text) >= 0]
     assert any(f.what == what for f in found), [(f.text, f.what) for f in found]
 
 
 def test_anniversaries_ratios_and_spans_are_not_counts() -> None:
     sentence = "庆祝建党99周年,师生比1:13.5,实施《三年行动计划(2021—2025年)》。"
-    report = parse_text(HUAIHUA.replace("(一)思想政治建设持续加强。", "(一)思想政治建设持续加强。" + sentence, 1))
+    report = parse_text(
+        HUAIHUA.replace("(一)思想政治建设持续加强。", "(一)思想政治建设持续加强。" + sentence, 1)
+    )
     kinds = {f.text: f.kind for f in report.figures}
     assert kinds["99周年"] != "count" and kinds["1:13.5"] == "ratio" and kinds["2021—2025年"] == "year"
 
@@ -289,7 +317,9 @@ def test_huge_digit_runs_are_not_figures() -> None:
 
 def test_chinese_numeral_counts_but_not_slogans() -> None:
     sentence = "全力推动以下八个方面工作。做到“两个维护”,增强四个意识、坚定四个自信,落实党的十九大精神。"
-    report = parse_text(HUAIHUA.replace("(一)思想政治建设持续加强。", "(一)思想政治建设持续加强。" + sentence, 1))
+    report = parse_text(
+        HUAIHUA.replace("(一)思想政治建设持续加强。", "(一)思想政治建设持续加强。" + sentence, 1)
+    )
     texts = {f.text: f for f in report.figures}
     assert texts["八个方面"].value == 8
     assert not {"两个", "四个", "十九大"} & set(texts)

@@ -306,7 +306,8 @@ class FirstFrame(ReaderApp):
     CSS_PATH = {str(Path(__file__).resolve().parent.parent / "src/eduread/tui/app.tcss")!r}
 
     async def _after_first_frame(self):
-        heavy = ("jieba", "numpy", "eduread.parse.report", "eduread.tui.side_panel", "textual.widgets._data_table")
+        heavy = ("jieba", "numpy", "eduread.parse.report", "eduread.tui.side_panel", "textual.widgets._data_table",
+                 "plotext", "textual_plotext", "xlsxwriter", "eduread.tui.screens.charts")
         loaded = [m for m in heavy if m in sys.modules]
         print("LOADED", loaded)
         self.exit()

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import argparse
 
-COMMANDS = ("parse", "import", "list", "search", "compare", "edit", "remove", "reindex", "check")
+ACROSS = ("figures", "trend", "topics", "notes", "cite")
+COMMANDS = ("parse", "import", "list", "search", "compare", "edit", "remove", "reindex", "check", *ACROSS)
 YEARS = (1900, 2200)
 
 
@@ -139,7 +140,62 @@ def _parser() -> argparse.ArgumentParser:
         help="copy every readable report into a fresh library; the damaged file is kept as a backup",
     )
 
+    _across_parsers(sub)
     return parser
+
+
+def _outputs(p, *, xlsx: bool = True) -> None:
+    """--json, --csv FILE, --xlsx FILE and --force, shared by the cross-report commands."""
+    form = p.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="JSON on stdout")
+    form.add_argument("--csv", metavar="FILE", help="write a CSV file (UTF-8 with BOM, opens in Excel)")
+    if xlsx:
+        form.add_argument("--xlsx", metavar="FILE", help="write an Excel workbook")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    return form
+
+
+def _across_parsers(sub) -> None:
+    p = sub.add_parser("figures", help="figures across reports: one measure by place and year")
+    p.add_argument(
+        "--what", metavar="W", help="what is counted (新增学位 also finds 新增学位数, 建改扩建项目新增学位)"
+    )
+    p.add_argument("--kind", choices=["count", "money", "percent", "change", "rank", "ratio"])
+    p.add_argument("--place", metavar="P")
+    p.add_argument("--year", metavar="Y", type=_year)
+    _outputs(p)
+
+    p = sub.add_parser("trend", help="how often terms occur by year, place, province or kind")
+    p.add_argument("terms", nargs="+", metavar="TERM")
+    p.add_argument("--by", choices=["year", "place", "province", "kind"], default="year")
+    _outputs(p)
+
+    p = sub.add_parser("topics", help="share of text each place (or year) gives each topic")
+    p.add_argument("--place", metavar="P")
+    p.add_argument("--year", metavar="Y", type=_year)
+    p.add_argument("--by", choices=["place", "year"], default="place")
+    _outputs(p)
+
+    p = sub.add_parser("notes", help="your notes and codes across the library")
+    p.add_argument("--code", metavar="C")
+    p.add_argument("--place", metavar="P")
+    p.add_argument("--year", metavar="Y", type=_year)
+    form = _outputs(p)
+    form.add_argument(
+        "--markdown", action="store_true", help="Markdown: each passage quoted with its citation"
+    )
+
+    p = sub.add_parser("cite", help="a report's citation, or a section or note quoted with it")
+    p.add_argument("id", metavar="ID", nargs="?", help="a report id (or a unique prefix)")
+    p.add_argument(
+        "--note",
+        metavar="N",
+        type=int,
+        help="a note's passage, citation and text (ids as `eduread notes` lists them)",
+    )
+    p.add_argument(
+        "--section", metavar="N", type=int, help="the Nth section of the outline (1 = the first heading)"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -201,6 +257,10 @@ def _run(args: argparse.Namespace) -> int:
         from eduread.commands.compare_cmd import run_compare
 
         return run_compare(args.library, args.sides, as_json=args.json, markdown=args.markdown)
+    if args.command in ACROSS:
+        from eduread.commands import across_cmds
+
+        return across_cmds.run(args)
     from eduread.commands import library_cmds
 
     return library_cmds.run(args)

@@ -44,7 +44,9 @@ def run_edit(args: argparse.Namespace) -> int:
     try:
         entry = library.entry(args.id)
         if entry is None:
-            print(f"eduread: {args.id}: no report with that id (or the prefix is not unique)", file=sys.stderr)
+            print(
+                f"eduread: {args.id}: no report with that id (or the prefix is not unique)", file=sys.stderr
+            )
             return 2
         if args.clear:
             library.clear_correction(entry.num)

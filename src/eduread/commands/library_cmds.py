@@ -40,28 +40,37 @@ WRITING = ("import", "remove", "reindex")
 
 def run(args: argparse.Namespace) -> int:
     """Dispatch one library command; library errors become one line and exit 2."""
+    if args.command == "check":
+        return _check(args)
+    return with_library(
+        args,
+        {
+            "import": _import,
+            "list": _list,
+            "search": _search,
+            "remove": _remove,
+            "reindex": _reindex,
+        },
+    )
+
+
+def with_library(
+    args: argparse.Namespace, handlers: dict[str, Callable[[Library, argparse.Namespace], int]]
+) -> int:
+    """Open the library, run the command's handler, close it; errors become one line, exit 2."""
     import sqlite3
 
     from eduread.library.failures import explain
 
-    if args.command == "check":
-        return _check(args)
     try:
         library = Library(args.library)
     except LibraryError as err:
         _err(str(err))
         return 2
     try:
-        handler = {
-            "import": _import,
-            "list": _list,
-            "search": _search,
-            "remove": _remove,
-            "reindex": _reindex,
-        }[args.command]
         if args.command in WRITING:
             library.check_before_writing()
-        return handler(library, args)
+        return handlers[args.command](library, args)
     except LibraryError as err:
         _err(str(err))
         return 2
@@ -87,6 +96,12 @@ def _import(library: Library, args: argparse.Namespace) -> int:
     console = _console()
     with _progress("importing", len(files)) as update:
         result = import_paths(library, args.paths, progress=update, reports_only=args.reports_only)
+    if result.imported:  # the topic shares `eduread topics` and the Topics screen read
+        from eduread.analysis.coverage import fill_missing, version
+        from eduread.library import topic_store
+
+        with _progress("finding section topics", len(topic_store.missing(library.conn, version()))) as update:
+            fill_missing(library, update)
     for path, reason in result.failed + result.skipped:
         _err(f"{shown_name(path)}: {reason}")
     for path, reason in result.not_reports:

@@ -7,7 +7,9 @@ leaves the single database-writing process with nothing but the writes.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+
+from eduread.library.figure_rows import figure_rows, needs_fold
 
 
 @dataclass
@@ -26,6 +28,8 @@ class Rows:
     doc_class: str = "report"
     class_reason: str = ""
     review: tuple[str, ...] = ()
+    figures: list[tuple] = field(default_factory=list)  # figure_rows(report), for the figures table
+    needs_fold: bool | None = None  # figure_rows.needs_fold(body)
 
     @classmethod
     def of(cls, report, original: str, source: str) -> Rows:  # report: Report
@@ -44,6 +48,8 @@ class Rows:
             report.doc_class,
             report.class_reason,
             tuple(report.review),
+            figure_rows(report),
+            needs_fold(body),
         )
 
 

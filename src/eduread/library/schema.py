@@ -185,3 +185,84 @@ def _migrate(conn: sqlite3.Connection, before: int | None) -> None:
             for word in json.loads(words):
                 counts[word] = counts.get(word, 0) + 1
         conn.executemany("INSERT OR REPLACE INTO word_df(word, df) VALUES (?, ?)", counts.items())
+
+
+# Tables across reports (figures, topic shares, notes), versioned apart from the core schema so
+# they can grow without touching the tables above; `ensure_across` creates and migrates them.
+ACROSS_VERSION = 2  # 2: figures_done.needs_fold
+ACROSS_DDL = """
+CREATE TABLE IF NOT EXISTS figures (
+    num INTEGER NOT NULL REFERENCES reports(num) ON DELETE CASCADE,
+    start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL,
+    value REAL, unit TEXT NOT NULL, kind TEXT NOT NULL, what TEXT NOT NULL,
+    what_key TEXT NOT NULL,             -- `what` (or the label) without 数/总数/人数 …, for matching
+    bound TEXT, approx TEXT, part_kind TEXT, year INTEGER,
+    section TEXT NOT NULL,              -- heading path, outermost first, joined by ' › '
+    sentence TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS figures_key ON figures(what_key);
+CREATE INDEX IF NOT EXISTS figures_num ON figures(num);
+CREATE TABLE IF NOT EXISTS figure_keys (key TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS figures_done (
+    num INTEGER PRIMARY KEY REFERENCES reports(num) ON DELETE CASCADE,
+    needs_fold INTEGER                  -- 1: the body has characters matching reads otherwise; NULL: unknown
+);
+CREATE TABLE IF NOT EXISTS topic_shares (
+    num INTEGER NOT NULL REFERENCES reports(num) ON DELETE CASCADE,
+    topic TEXT NOT NULL, chars INTEGER NOT NULL, share REAL NOT NULL,
+    spans TEXT NOT NULL                 -- JSON [[start, end, heading], ...] of the sections behind it
+);
+CREATE INDEX IF NOT EXISTS topic_shares_num ON topic_shares(num);
+CREATE TABLE IF NOT EXISTS topics_done (
+    num INTEGER PRIMARY KEY REFERENCES reports(num) ON DELETE CASCADE,
+    version TEXT NOT NULL               -- the topic list and parser the shares came from
+);
+"""
+
+NOTES_DDL = """
+CREATE TABLE notes_new (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    num INTEGER NOT NULL REFERENCES reports(num) ON DELETE CASCADE,
+    start INTEGER NOT NULL, end INTEGER NOT NULL,
+    text TEXT NOT NULL DEFAULT '',
+    codes TEXT NOT NULL DEFAULT '[]',   -- JSON list of the researcher's own codes
+    kind TEXT NOT NULL DEFAULT 'note',  -- 'note' or 'bookmark'
+    label TEXT NOT NULL DEFAULT '',     -- the heading or words it was made at
+    created TEXT NOT NULL DEFAULT (datetime('now'))
+)
+"""
+
+
+def ensure_across(conn: sqlite3.Connection) -> None:
+    """Create the cross-report tables, and turn the old notes and bookmarks into one notes table."""
+    row = conn.execute("SELECT value FROM state WHERE key = 'across'").fetchone()
+    if row is not None and row[0] == str(ACROSS_VERSION):
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in ACROSS_DDL.split(";\n"):
+            if statement.strip():
+                conn.execute(statement)
+        if "needs_fold" not in {r[1] for r in conn.execute("PRAGMA table_info(figures_done)")}:
+            conn.execute("ALTER TABLE figures_done ADD COLUMN needs_fold INTEGER")
+        have = {r[1] for r in conn.execute("PRAGMA table_info(notes)")}
+        if "id" not in have:
+            conn.execute(NOTES_DDL)
+            if have:
+                conn.execute(
+                    "INSERT INTO notes_new(num, start, end, text, kind, created)"
+                    " SELECT num, offset, offset, text, 'note', created FROM notes"
+                )
+                conn.execute("DROP TABLE notes")
+            conn.execute(
+                "INSERT INTO notes_new(num, start, end, kind, label, created)"
+                " SELECT num, offset, offset, 'bookmark', label, created FROM bookmarks ORDER BY created, rowid"
+            )
+            conn.execute("DELETE FROM bookmarks")
+            conn.execute("ALTER TABLE notes_new RENAME TO notes")
+        conn.execute("CREATE INDEX IF NOT EXISTS notes_num ON notes(num)")
+        conn.execute("INSERT OR REPLACE INTO state(key, value) VALUES ('across', ?)", (str(ACROSS_VERSION),))
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from eduread.library import failures, index, schema
+from eduread.library.figure_rows import figure_rows, needs_fold, write_figures
 from eduread.library.rows import Rows, cache_row, listing, part_rows
 from eduread.paths import bundled_dir, library_dir
 
@@ -124,6 +125,7 @@ def _insert(conn: sqlite3.Connection, rows: Rows) -> int | None:
         "INSERT INTO parses(num, parser_version, data, outline) VALUES (?,?,?,?)",
         (num, rows.parser_version, rows.data, rows.outline),
     )
+    write_figures(conn, num, rows.figures, rows.needs_fold)
     return num
 
 
@@ -169,6 +171,8 @@ def _update_listing(conn: sqlite3.Connection, num: int, report) -> None:
     )
     conn.execute("DELETE FROM parts WHERE num = ?", (num,))
     _write_parts(conn, num, part_rows(report))
+    write_figures(conn, num, figure_rows(report), needs_fold(report.body))
+    conn.execute("DELETE FROM topics_done WHERE num = ?", (num,))  # topic shares are worked out anew
 
 
 def same_offsets(old: str, new: str) -> bool:
@@ -222,6 +226,7 @@ class Library:
         if self.readonly:
             return
         try:
+            schema.ensure_across(self.conn)
             if self._before is not None and self._before < 4:  # the index moved out of FTS5
                 self.reindex()
             if seed:
@@ -447,11 +452,15 @@ class Library:
                 if same_offsets(body, report.body):
                     _update_parse(conn, num, report, None if report.body == body else report.body)
                     continue
+                from eduread.library import notes
+
+                noted = notes.take(conn, num, body)  # her notes and bookmarks move to the replacement
                 kept = conn.execute("SELECT data FROM corrections WHERE num = ?", (num,)).fetchone()
                 _delete(conn, num)
                 new = _insert(conn, Rows.of(report, original, source or ""))
                 if new is None:  # the new body is a report already stored: the old copy just goes
                     continue
+                notes.put_back(conn, new, noted, report.body)
                 if kept:  # corrections do not point into the text: they outlive a changed body
                     conn.execute("INSERT INTO corrections(num, data) VALUES (?, ?)", (new, kept[0]))
                     _update_listing(conn, new, _corrected(conn, new, report))
@@ -671,18 +680,22 @@ class Library:
             )
 
     def add_bookmark(self, num: int, offset: int, label: str) -> None:
-        """Bookmark a place in a report."""
-        with self.transaction() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO bookmarks(num, offset, label) VALUES (?, ?, ?)", (num, offset, label)
-            )
+        """Bookmark a place in a report (a note of kind 'bookmark'; one per place)."""
+        from eduread.library import notes
+
+        notes.add_bookmark(self.conn, num, offset, label)
 
     def bookmarks(self) -> list[tuple[int, int, str, str]]:
         """(report number, offset, label, report title) for every bookmark, newest first."""
-        return self.conn.execute(
-            "SELECT b.num, b.offset, b.label, r.title FROM bookmarks b JOIN reports r USING (num)"
-            " ORDER BY b.created DESC, b.rowid DESC"
-        ).fetchall()
+        from eduread.library import notes
+
+        return notes.bookmarks(self.conn)
+
+    def remove_bookmark(self, num: int, offset: int) -> None:
+        """Delete the bookmark at a place in a report."""
+        from eduread.library import notes
+
+        notes.remove_bookmark(self.conn, num, offset)
 
     def keywords(self, num: int) -> dict[str, int]:
         """A report's stored jieba word counts (empty until computed)."""

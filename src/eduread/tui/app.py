@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -104,8 +103,13 @@ class ReaderApp(App[None]):
         Binding("c", "compare", "Compare"),
         Binding("m", "bookmark", "Bookmark", show=False),
         Binding("B", "bookmarks", "Bookmarks", show=False),
-        Binding("y", "copy_section", "Copy section", show=False),
+        Binding("y", "copy_section", "Copy section with citation", show=False),
         Binding("escape", "clear_find", "Clear find", show=False),
+        Binding("F", "across('figures')", "Figures across reports", show=False),
+        Binding("T", "across('trends')", "Term trends", show=False),
+        Binding("V", "across('topics')", "Topic coverage", show=False),
+        Binding("A", "across('notes')", "Notes", show=False),
+        Binding("a", "annotate", "Note on this section", show=False),
     ]
 
     def __init__(self, library_folder: str | None = None, open_num: int | None = None) -> None:
@@ -297,6 +301,7 @@ class ReaderApp(App[None]):
         panel.show(report, lambda: self._keywords(num))
         if highlight:
             view.mark([highlight])
+        self._show_note_marks(num)
         self._set_status(
             f"{report.place.name} · {len(report.all_sections())} sections · "
             f"{sum(1 for f in report.figures if f.highlighted)} figures"
@@ -542,33 +547,82 @@ class ReaderApp(App[None]):
         self.push_screen(BookmarksScreen(self.library.bookmarks()), chosen)
 
     def action_copy_section(self) -> None:
+        """Copy the section being read (or a note's passage) with its citation."""
+        from eduread.analysis.citation import quoted
+
         view = self.query_one(ReportView)
         if view.report is None:
             return
         path = view.report.section_path(view.top_offset())
-        if path:
-            text = view.report.body[path[-1].start : path[-1].end]
-        else:
-            text = view.report.body
+        start, end = (path[-1].start, path[-1].end) if path else (0, len(view.report.body))
+        text = quoted(view.report, start, end)
         self.copy_to_clipboard(text)
-        self.notify(f"copied {len(text)} characters (OSC 52)")
+        self.notify(f"copied {len(text)} characters with the citation (OSC 52)")
 
     def export_figures(self) -> None:
-        """Write the figures table of the open report to a CSV file in the current folder."""
-        if self.current_num is None:
+        """Export the figures of the open report, to a file named in a dialog."""
+        if self.current_num is None or self.library is None:
             self.notify("open a report first", severity="warning")
             return
-        table = self._figures()
-        assert self.library is not None
+        from eduread.analysis.figures_across import COLUMNS, table_rows
+        from eduread.library.figure_table import fill_missing, records
+        from eduread.tui.screens.export_dialog import ExportDialog
+
         entry = self.library.entry(self.current_num)
         name = f"{entry.place_name if entry else 'report'}-{'-'.join(map(str, entry.years if entry else []))}-figures.csv"
-        path = Path.cwd() / name
-        try:
-            path.write_text(table.csv_text(), encoding="utf-8-sig")
-        except OSError as err:
-            self.notify(f"could not write {path}: {err.strerror}", severity="error", markup=False)
+        fill_missing(self.library, only=[self.current_num])  # a report stored before the figures table
+        rows = table_rows(records(self.library.conn, nums=[self.current_num]))
+
+        def done(path) -> None:
+            if path is not None:
+                self.notify(f"wrote {path}", markup=False)
+
+        self.push_screen(ExportDialog(COLUMNS, rows, name, sheet="figures"), done)
+
+    def action_across(self, name: str) -> None:
+        """Open one of the across-the-library screens (their modules load only now)."""
+        if self.library is None:
             return
-        self.notify(f"wrote {path}", markup=False)
+        from importlib import import_module
+
+        module, cls = {
+            "figures": ("figures_screen", "FiguresScreen"),
+            "trends": ("trends_screen", "TrendsScreen"),
+            "topics": ("topics_screen", "TopicsScreen"),
+            "notes": ("notes_screen", "NotesScreen"),
+        }[name]
+        self.push_screen(getattr(import_module(f"eduread.tui.screens.{module}"), cls)(self.library))
+
+    def action_annotate(self) -> None:
+        view = self.query_one(ReportView)
+        if self.library is None or self.current_num is None or view.report is None:
+            return
+        from eduread.tui.screens.notes_screen import NoteDialog
+
+        num = self.current_num
+
+        def saved(note_id) -> None:
+            if note_id is not None and self.current_num == num:
+                self._show_note_marks(num)
+                self.notify("note saved")
+
+        self.push_screen(NoteDialog(self.library, view.report, num, view.top_offset()), saved)
+
+    def _show_note_marks(self, num: int) -> None:
+        from eduread.library import notes
+
+        assert self.library is not None
+        found = notes.notes(self.library.conn, num=num)
+        self.query_one(ReportView).set_notes([(n.start, n.end) for n in found if n.end > n.start])
+
+    def on_open_report(self, message) -> None:
+        """A screen asks to open a report at a place: back to the reader, there."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.open_report(message.num, offset=message.offset)
+        self.query_one(PlaceTree).reveal(message.num)
+        if message.find:
+            self.find_text(message.find)
 
     def over_reader(self, screen: Screen) -> bool:
         """Whether a screen is the reader itself, where reader commands make sense."""
@@ -579,7 +633,7 @@ class ReaderApp(App[None]):
         if not self.over_reader(screen):
             return
         yield SystemCommand(
-            "Export figures to CSV", "Save the open report's figures table as CSV", self.export_figures
+            "Export figures", "Save the open report's figures as CSV, XLSX or JSON", self.export_figures
         )
         yield SystemCommand("Search all reports", "Search the whole library", self.action_library_search)
         if self.current_num is not None:

@@ -73,6 +73,7 @@ class ReportView(ScrollView, can_focus=True):
         # The offset last scrolled to and the line it put at the top: a re-wrap keeps that offset
         # rather than the start of the top line, so repeated re-wraps do not drift upwards.
         self._anchor: tuple[int, int] | None = None
+        self._notes: list[tuple[int, int]] = []  # spans the reader has written notes on
 
     # ---- content -------------------------------------------------------------------------------
 
@@ -82,6 +83,7 @@ class ReportView(ScrollView, can_focus=True):
         self.message_text = message
         self.hits = []
         self.current_hit = -1
+        self._notes = []
         self._build_spans()
         self._rewrap()
         self._pending_offset = offset
@@ -127,6 +129,12 @@ class ReportView(ScrollView, can_focus=True):
         spans.sort(key=lambda s: s.start)
         self._spans = spans
         self._span_starts = [s.start for s in spans]
+
+    def set_notes(self, spans: list[tuple[int, int]]) -> None:
+        """Underline the passages that carry notes."""
+        self._notes = list(spans)
+        self._cache.clear()
+        self.refresh()
 
     def on_resize(self) -> None:
         if self._content_width() == self._wrapped_width:
@@ -201,6 +209,8 @@ class ReportView(ScrollView, can_focus=True):
         if name.startswith("heading"):
             base = Style(bold=True)
             return base + Style.parse(color) if color else base
+        if name == "note-mark":
+            return Style(underline=True)
         if name in ("search-hit", "search-current"):
             return Style.parse(color) if color else Style(reverse=True)
         return Style.parse(color) if color else Style(bold=True)
@@ -236,6 +246,9 @@ class ReportView(ScrollView, can_focus=True):
                 break
             if span.end > start:
                 text.stylize(self._style(span.style), max(0, span.start - start), min(end, span.end) - start)
+        for n_start, n_end in self._notes:  # few, and a note may begin many spans back
+            if n_end > start and n_start < end:
+                text.stylize(self._style("note-mark"), max(0, n_start - start), min(end, n_end) - start)
         for i, (h_start, h_end) in enumerate(self.hits):
             if h_end > start and h_start < end:
                 name = "search-current" if i == self.current_hit else "search-hit"

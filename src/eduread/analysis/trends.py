@@ -1,0 +1,98 @@
+"""How often terms occur by year, place, province or kind: counts equal to reading every body."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from eduread.library.figure_table import fold_flags
+from eduread.library.groups import BY, key_totals, keys_of
+from eduread.library.search import Searcher, occurrences
+from eduread.text.matching import match_form
+
+COLUMNS = ("term", "key", "reports", "reports_total", "occurrences", "characters", "per_10k")
+
+
+@dataclass
+class TrendRow:
+    """One term under one key: how many reports hold it, how often, in how much text."""
+
+    term: str
+    key: str
+    reports: int
+    reports_total: int
+    occurrences: int
+    characters: int
+    nums: list[int]
+
+    @property
+    def per_10k(self) -> float:
+        """Occurrences per 10,000 characters of the key's text."""
+        return self.occurrences * 10000 / self.characters if self.characters else 0.0
+
+    def cells(self) -> list[object]:
+        """The row of COLUMNS."""
+        return [
+            self.term,
+            self.key,
+            self.reports,
+            self.reports_total,
+            self.occurrences,
+            self.characters,
+            round(self.per_10k, 3),
+        ]
+
+
+def term_counts(library, term: str, searcher: Searcher | None = None) -> dict[int, int]:
+    """Report number → exact occurrences of a term (overlapping ones too), as a scan would count.
+
+    The index names the reports that hold the term; only their bodies are read and counted, in
+    their match form. A Chinese term needs no folding of a body stored as needing none (the
+    library notes it at import), which saves most of the time.
+    """
+    folded = match_form(term.strip())
+    if not folded:
+        return {}
+    searcher = searcher or Searcher(library)
+    nums = sorted(searcher.counts(folded))
+    flags = fold_flags(library.conn, nums) if not any(ch.isascii() for ch in folded) else {}
+    counts = {}
+    for num in nums:
+        body = library.body(num)
+        n = len(occurrences(body if flags.get(num) is False else match_form(body), folded))
+        if n:
+            counts[num] = n
+    return counts
+
+
+def sort_keys(keys, by: str) -> list[str]:
+    """Years in order, other keys by name, the unknown '—' last."""
+    return sorted(keys, key=lambda k: (k == "—", k))
+
+
+def trend(library, terms: list[str], by: str = "year") -> list[TrendRow]:
+    """Rows for every term and every key under `by` (keys without the term show zero)."""
+    if by not in BY:
+        raise ValueError(f"--by takes one of {', '.join(BY)}")
+    totals = key_totals(library.conn, by)
+    searcher = Searcher(library)
+    rows = []
+    for term in terms:
+        counts = term_counts(library, term, searcher)
+        per_key: dict[str, list[int]] = {}
+        for num, keys in keys_of(library.conn, by, sorted(counts)).items():
+            for key in keys:
+                per_key.setdefault(key, []).append(num)
+        for key in sort_keys(totals, by):
+            nums = per_key.get(key, [])
+            rows.append(
+                TrendRow(
+                    term.strip(),
+                    key,
+                    len(nums),
+                    totals[key][0],
+                    sum(counts[n] for n in nums),
+                    totals[key][1],
+                    nums,
+                )
+            )
+    return rows

@@ -1,0 +1,58 @@
+"""Which group (year, place, province, kind) each report falls in, and the totals of each group."""
+
+from __future__ import annotations
+
+BY = ("year", "place", "province", "kind")
+
+
+_KEY_SQL = {
+    "place": "SELECT num, CASE WHEN place_name != '' THEN place_name"
+    " ELSE coalesce(json_extract(place_path, '$[#-1]'), '') END AS key FROM reports",
+    "province": "SELECT num, coalesce(json_extract(place_path, '$[0]'), '') AS key FROM reports",
+    "year": "SELECT DISTINCT num, year AS key FROM parts",
+    "kind": "SELECT DISTINCT num, kind AS key FROM parts",
+}
+
+
+def key_totals(conn, by: str) -> dict[str, tuple[int, int]]:
+    """Key → (reports, characters of their bodies), counted in the database."""
+    if by not in BY:
+        raise ValueError(f"cannot group by {by!r}")
+    sql = (
+        f"SELECT coalesce(nullif(k.key, ''), '—'), count(*), sum(r.body_len) FROM reports r"
+        f" JOIN ({_KEY_SQL[by]}) AS k USING (num) GROUP BY 1"
+    )
+    totals = {str(key): (n, chars) for key, n, chars in conn.execute(sql)}
+    if by in ("year", "kind"):  # reports with no part of a known year or kind
+        row = conn.execute(
+            "SELECT count(*), coalesce(sum(body_len), 0) FROM reports WHERE num NOT IN (SELECT num FROM parts)"
+        ).fetchone()
+        if row[0]:
+            totals["—"] = (row[0], row[1])
+    return totals
+
+
+def nums_with_key(conn, by: str, key: str) -> list[int]:
+    """The reports under one key ('—' for those without one)."""
+    if key == "—":
+        sql = f"SELECT num FROM reports WHERE num NOT IN (SELECT num FROM ({_KEY_SQL[by]}) WHERE key != '')"
+        return [r[0] for r in conn.execute(sql)]
+    return [
+        r[0] for r in conn.execute(f"SELECT num FROM ({_KEY_SQL[by]}) WHERE CAST(key AS TEXT) = ?", (key,))
+    ]
+
+
+def key_sql(by: str) -> str:
+    """A query of (num, key) rows under `by`, for other tables to join with."""
+    return _KEY_SQL[by]
+
+
+def keys_of(conn, by: str, nums: list[int]) -> dict[int, list[str]]:
+    """Report number → its keys under `by`, for some reports."""
+    out: dict[int, list[str]] = {num: [] for num in nums}
+    for i in range(0, len(nums), 500):
+        chunk = nums[i : i + 500]
+        sql = f"SELECT num, key FROM ({_KEY_SQL[by]}) AS k WHERE num IN ({','.join('?' * len(chunk))})"
+        for num, key in conn.execute(sql, chunk):
+            out[num].append(str(key) if key not in (None, "") else "—")
+    return {num: keys or ["—"] for num, keys in out.items()}

@@ -1,0 +1,104 @@
+"""Charts for the across-the-library screens: plotext draws the lines, the legend and titles (which
+may be Chinese, two cells wide) are drawn by Textual beside it, where widths are measured right."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+from textual_plotext import PlotextPlot
+
+COLORS = ("cyan", "orange", "green", "magenta", "blue", "red", "yellow", "white")
+RICH_OF = {"orange": "dark_orange", "white": "bright_white"}
+
+
+def _ascii(text: str) -> str:
+    """Plotext measures text by code points: only ASCII goes inside the plot."""
+    return "".join(ch if ord(ch) < 128 else "?" for ch in text)
+
+
+class Chart(Vertical):
+    """A titled plot with its legend under it; `lines` draws one series per entry."""
+
+    DEFAULT_CSS = """
+    Chart { height: 1fr; }
+    Chart #chart-title { height: 1; padding: 0 1; text-style: bold; }
+    Chart PlotextPlot { height: 1fr; }
+    Chart #chart-legend { height: auto; max-height: 3; padding: 0 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="chart-title")
+        yield PlotextPlot()
+        yield Static("", id="chart-legend")
+
+    @property
+    def plot(self) -> PlotextPlot:
+        """The plotext widget."""
+        return self.query_one(PlotextPlot)
+
+    def clear(self, title: str = "") -> None:
+        """An empty chart with a title (or a hint)."""
+        plt = self.plot.plt
+        plt.clear_data()
+        plt.clear_figure()
+        self.query_one("#chart-title", Static).update(Text(title))
+        self.query_one("#chart-legend", Static).update(Text(""))
+        self.plot.refresh()
+
+    def lines(
+        self,
+        title: str,
+        series: list[tuple[str, list[tuple[int, float]], list[tuple[int, float]]]],
+        *,
+        ylabel: str = "",
+        second: str = "",
+    ) -> None:
+        """One colour per series: its main points joined by a line, its second points as crosses
+        (a plan's targets beside the outcomes)."""
+        plt = self.plot.plt
+        plt.clear_data()
+        plt.clear_figure()
+        xs: set[int] = set()
+        legend = Text()
+        for i, (name, main, extra) in enumerate(series):
+            color = COLORS[i % len(COLORS)]
+            if main:
+                plt.plot([x for x, _ in main], [y for _, y in main], color=color, marker="hd")
+            if extra:
+                plt.scatter([x for x, _ in extra], [y for _, y in extra], color=color, marker="x")
+            xs.update(x for x, _ in main)
+            xs.update(x for x, _ in extra)
+            if legend:
+                legend.append("  ")
+            legend.append("■ ", style=RICH_OF.get(color, color))
+            legend.append(name)
+        if xs:
+            ticks = sorted(xs)
+            plt.xticks(ticks, [str(t) for t in ticks])
+        if ylabel:
+            plt.ylabel(_ascii(ylabel))
+        self.query_one("#chart-title", Static).update(Text(title, style="bold"))
+        if second and any(extra for _n, _m, extra in series):
+            legend.append(f"   — line: outcome · x: {second}", style="dim")
+        self.query_one("#chart-legend", Static).update(legend)
+        self.plot.refresh()
+
+    def bars(self, title: str, labels: list[str], values: list[float], *, ylabel: str = "") -> None:
+        """Bars numbered 1…n (the table beside says which is which)."""
+        plt = self.plot.plt
+        plt.clear_data()
+        plt.clear_figure()
+        if values:
+            plt.bar(list(range(1, len(values) + 1)), values, color=COLORS[0])
+            plt.xticks(list(range(1, len(values) + 1)), [str(i) for i in range(1, len(values) + 1)])
+        if ylabel:
+            plt.ylabel(_ascii(ylabel))
+        self.query_one("#chart-title", Static).update(Text(title, style="bold"))
+        legend = Text()
+        for i, label in enumerate(labels[:12], 1):
+            legend.append(f"{i} ", style="bold")
+            legend.append(f"{label}  ")
+        self.query_one("#chart-legend", Static).update(legend)
+        self.plot.refresh()

@@ -1,0 +1,246 @@
+"""Figures across the library: filter by measure, kind, place and year; a sortable table and the
+measure's series per place over the years; Enter opens the report at the figure."""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from eduread.analysis.figures_across import COLUMNS, find_figures, main_measure, series, table_rows
+from eduread.library import figure_table
+from eduread.library.figure_table import FigureRecord
+from eduread.tui.messages import OpenReport
+from eduread.tui.screens.charts import Chart
+
+SHOWN = ("place", "year", "part", "text", "value", "what", "section")
+MAX_SERIES = 8
+SHOW = 1000
+
+
+class FiguresScreen(Screen):
+    """Every figure of one measure (or kind, place, year) across the reports."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("slash", "focus_filter", "Filter"),
+        Binding("e", "export", "Export"),
+        Binding("c", "toggle_chart", "Chart"),
+        *(Binding(str(i + 1), f"sort({i})", "Sort 1-7", show=i == 0) for i in range(len(SHOWN))),
+    ]
+    DEFAULT_CSS = """
+    FiguresScreen #figure-filters { height: 1; }
+    FiguresScreen #figure-filters Input { border: none; height: 1; width: 1fr; padding: 0 1; }
+    FiguresScreen #figure-filters #f-what { width: 2fr; }
+    FiguresScreen #figure-summary { height: 1; padding: 0 1; color: $text-muted; }
+    FiguresScreen #figure-body { height: 1fr; }
+    FiguresScreen DataTable { height: 1fr; }
+    FiguresScreen Chart { height: 55%; border-top: solid $panel-lighten-2; }
+    FiguresScreen.-wide #figure-body { layout: horizontal; }
+    FiguresScreen.-wide DataTable { width: 1fr; }
+    FiguresScreen.-wide Chart { height: 1fr; width: 45%; border-top: none; border-left: solid $panel-lighten-2; }
+    FiguresScreen.-nochart Chart { display: none; }
+    """
+
+    def __init__(self, library, what: str = "") -> None:
+        super().__init__()
+        self.library = library
+        self.initial_what = what
+        self.records: list[FigureRecord] = []
+        self._sorted: tuple[int, bool] | None = None
+        self.query_ms = 0.0
+        self.chart_ms = 0.0
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="figure-filters"):
+            yield Input(value=self.initial_what, placeholder="what (新增学位)", id="f-what")
+            yield Input(placeholder="kind (count, money, percent…)", id="f-kind")
+            yield Input(placeholder="place", id="f-place")
+            yield Input(placeholder="year", id="f-year", type="integer")
+        yield Static("", id="figure-summary")
+        with Vertical(id="figure-body"):
+            yield DataTable(cursor_type="row", zebra_stripes=True, id="figure-table")
+            yield Chart()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for name in SHOWN:
+            table.add_column(name, key=name)
+        self._layout(self.size.width)
+        (self.query_one("#f-what", Input) if not self.initial_what else table).focus()
+        if figure_table.missing(self.library.conn):
+            self._say("listing the figures of reports stored before this version…")
+            self._fill()
+        else:
+            self.run_query()
+
+    @work(thread=True, exclusive=True, group="figures")
+    def _fill(self) -> None:
+        """Reports stored before the figures table get their rows here, off the UI thread."""
+        from eduread.library.store import Library
+
+        lib = Library(self.library.folder, seed=False)
+        try:
+            figure_table.fill_missing(
+                lib,
+                lambda done, total: self.app.call_from_thread(
+                    self._say, f"listing figures: {done:,}/{total:,}"
+                ),
+            )
+        finally:
+            lib.close()
+        self.app.call_from_thread(self.run_query)
+
+    def _say(self, text: str) -> None:
+        self.query_one("#figure-summary", Static).update(Text(text))
+
+    def on_resize(self, event) -> None:
+        self._layout(event.size.width)
+
+    def _layout(self, width: int) -> None:
+        self.set_class(width >= 140, "-wide")
+
+    def _filters(self) -> dict:
+        def value(name: str) -> str:
+            return self.query_one(f"#f-{name}", Input).value.strip()
+
+        year = value("year")
+        return {
+            "what": value("what") or None,
+            "kind": value("kind") or None,
+            "place": value("place") or None,
+            "year": int(year) if year.isdigit() else None,
+        }
+
+    def run_query(self) -> None:
+        """Query with the filters typed, fill the table and draw the chart."""
+        started = time.perf_counter()
+        self.records = find_figures(self.library, **self._filters())
+        self.query_ms = (time.perf_counter() - started) * 1000
+        self._sorted = None
+        self._fill_table()
+        self.draw_chart()
+
+    def _fill_table(self) -> None:
+        """The first SHOW figures in the current order (a table of thousands takes long to build)."""
+        table = self.query_one(DataTable)
+        table.clear()
+        for i, r in enumerate(self.records[:SHOW]):
+            table.add_row(
+                r.place or r.report[:8],
+                r.year if r.year is not None else "",
+                {"summary": "总结", "plan": "计划"}.get(r.part_kind or "", ""),
+                Text(r.text, style="bold"),
+                _plain(r.value),
+                r.what,
+                r.section.split(" › ")[-1] if r.section else "",
+                key=str(i),
+            )
+        reports = len({r.num for r in self.records})
+        more = (
+            f" · first {SHOW:,} shown (sorting takes in all; e exports all)"
+            if len(self.records) > SHOW
+            else ""
+        )
+        self.query_one("#figure-summary", Static).update(
+            Text(f"{len(self.records):,} figures in {reports:,} reports · {self.query_ms:.0f} ms{more}")
+        )
+
+    def draw_chart(self) -> None:
+        """The main measure's values per place over the years, targets (plans) apart from outcomes."""
+        started = time.perf_counter()
+        chart = self.query_one(Chart)
+        filters = self._filters()
+        measure = main_measure(self.records)
+        if measure is None:
+            chart.clear("no figures: change the filters")
+        elif not filters["what"]:
+            chart.clear("type what is counted (新增学位) to chart its values per place over the years")
+        else:
+            what, unit = measure
+            chosen = [r for r in self.records if r.unit == unit]
+            lines = series(chosen, unit)
+            lines.sort(key=lambda s: -(len(s.outcomes) + len(s.targets)))
+            shown = lines[:MAX_SERIES]
+            more = f" · {len(lines) - len(shown)} more places in the table" if len(lines) > len(shown) else ""
+            chart.lines(
+                f"{filters['what']} ({unit}) by year{more}",
+                [(s.place, s.outcomes, s.targets) for s in shown],
+                second="target (plan)",
+            )
+        self.chart_ms = (time.perf_counter() - started) * 1000
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.run_query()
+        self.query_one(DataTable).focus()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#f-what", Input).focus()
+
+    def action_back(self) -> None:
+        focused = self.focused
+        if isinstance(focused, Input) and self.records:
+            self.query_one(DataTable).focus()
+            return
+        self.app.pop_screen()
+
+    def action_toggle_chart(self) -> None:
+        self.toggle_class("-nochart")
+
+    def action_sort(self, column: int) -> None:
+        self._sort(column)
+
+    def _sort(self, column: int) -> None:
+        """Sort every figure by the Nth column (not only those shown); the same digit again reverses."""
+        reverse = self._sorted == (column, False)
+        key = SHOWN[column]
+
+        def sort_key(r: FigureRecord):
+            value = {
+                "place": r.place,
+                "year": r.year,
+                "part": r.part_kind or "",
+                "text": r.text,
+                "value": r.value,
+                "what": r.what,
+                "section": r.section,
+            }[key]
+            if key in ("year", "value"):
+                return (0, float(value)) if value is not None else (1, 0.0)
+            return (0, str(value))
+
+        self.records.sort(key=sort_key, reverse=reverse)
+        self._sorted = (column, reverse)
+        self._fill_table()
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        self._sort(event.column_index)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        record = self.records[int(event.row_key.value or 0)]
+        self.post_message(OpenReport(record.num, record.start, find=record.text))  # marked in the text
+
+    def action_export(self) -> None:
+        from eduread.tui.screens.export_dialog import ExportDialog
+
+        what = self._filters()["what"] or "figures"
+        self.app.push_screen(
+            ExportDialog(COLUMNS, table_rows(self.records), f"{what}.xlsx", sheet="figures"), self._exported
+        )
+
+    def _exported(self, path) -> None:
+        if path is not None:
+            self.notify(f"wrote {path}", markup=False)
+
+
+def _plain(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"

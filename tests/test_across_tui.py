@@ -1,0 +1,259 @@
+"""The across-the-library screens driven through Textual's pilot on the seeds (and 怀化's next two years)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.widgets import DataTable, Input, Static
+
+from conftest import huaihua_next_year
+from eduread.library import notes
+from eduread.library.store import Library
+from eduread.tui.messages import OpenReport
+from test_across import huaihua_year_after
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Library:
+    """The seeds and 怀化's 2020 and 2021 reports."""
+    from eduread.library.importer import import_paths
+
+    lib = Library(tmp_path / "lib")
+    (tmp_path / "hh2020.txt").write_text(huaihua_next_year(), encoding="utf-8")
+    (tmp_path / "hh2021.txt").write_text(huaihua_year_after(), encoding="utf-8")
+    import_paths(lib, [str(tmp_path / "hh2020.txt"), str(tmp_path / "hh2021.txt")], keywords=False)
+    return lib
+
+
+class Host(App[None]):
+    """Pushes one screen and records the reports it asks to open."""
+
+    def __init__(self, screen) -> None:
+        super().__init__()
+        self.start = screen
+        self.opened: list[tuple[int, int | None, str | None]] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.start)
+
+    def on_open_report(self, message: OpenReport) -> None:
+        self.opened.append((message.num, message.offset, message.find))
+
+
+async def _settle(pilot, n: int = 3) -> None:
+    for _ in range(n):
+        await pilot.pause()
+
+
+def _plot_text(screen) -> str:
+    from textual_plotext import PlotextPlot
+
+    plot = screen.query_one(PlotextPlot)
+    return plot.plt.build()
+
+
+async def test_figures_screen_charts_a_measure_and_opens_a_figure(library: Library) -> None:
+    from eduread.tui.screens.figures_screen import FiguresScreen
+
+    screen = FiguresScreen(library, what="新增学位")
+    app = Host(screen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot)
+        table = screen.query_one(DataTable)
+        assert table.row_count == 6
+        assert [r.text for r in screen.records][:2] == ["4.07万个", "3.12万个"]
+        legend = str(screen.query_one("#chart-legend", Static).render())
+        assert "怀化市" in legend and "target" in legend
+        assert "2019" in _plot_text(screen) and "2022" in _plot_text(screen)
+        table.focus()
+        await pilot.press("2")  # sort by year, then again reversed
+        await pilot.press("2")
+        await _settle(pilot)
+        first = table.get_row_at(0)
+        assert first[1] == 2022
+        await pilot.press("enter")
+        await _settle(pilot)
+        record = next(r for r in screen.records if r.year == 2022)
+        assert app.opened == [(record.num, record.start, record.text)]
+
+
+async def test_figures_screen_filters_by_kind_and_place(library: Library) -> None:
+    from eduread.tui.screens.figures_screen import FiguresScreen
+
+    screen = FiguresScreen(library)
+    app = Host(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        everything = len(screen.records)
+        screen.query_one("#f-kind", Input).value = "percent"
+        screen.query_one("#f-place", Input).value = "长沙"
+        screen.query_one("#f-kind", Input).focus()
+        await pilot.press("enter")
+        await _settle(pilot)
+        assert 0 < len(screen.records) < everything
+        assert {(r.kind, r.place) for r in screen.records} == {("percent", "长沙市")}
+
+
+async def test_trends_screen_counts_and_lists_reports_of_a_year(library: Library) -> None:
+    from eduread.tui.screens.trends_screen import ReportsWithTerm, TrendsScreen
+
+    screen = TrendsScreen(library)
+    app = Host(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        await pilot.press(*"新增学位")  # typed into the terms box
+        await pilot.press("enter")
+        await _settle(pilot)
+        by_key = {r.key: r for r in screen.rows}
+        assert by_key["2019"].occurrences == 2 and by_key["2022"].occurrences == 2
+        assert "2019" in _plot_text(screen)
+        table = screen.query_one(DataTable)
+        table.move_cursor(row=[r.key for r in screen.rows].index("2019"))
+        await pilot.press("enter")
+        await _settle(pilot)
+        assert isinstance(app.screen, ReportsWithTerm)
+        await pilot.press("enter")
+        await _settle(pilot)
+        num, offset, term = app.opened[0]
+        assert term == "新增学位" and library.body(num)[offset : offset + 4] == "新增学位"
+        screen.by = "place"
+        screen.run_query()
+        assert {r.key for r in screen.rows} >= {"怀化市", "长沙市"}
+
+
+async def test_topics_screen_heat_map_opens_the_sections_of_a_cell(library: Library) -> None:
+    from eduread.tui.screens.topics_screen import CellSections, TopicsScreen
+
+    screen = TopicsScreen(library)
+    app = Host(screen)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _settle(pilot, 6)
+        await app.workers.wait_for_complete()
+        await _settle(pilot)
+        table = screen.query_one(DataTable)
+        assert table.row_count == 5 and screen.result is not None
+        row = screen.result.rows.index("怀化市")
+        column = 2 + screen.result.topics.index("party")
+        table.move_cursor(row=row, column=column)
+        await pilot.press("enter")
+        await _settle(pilot)
+        assert isinstance(app.screen, CellSections)
+        assert "党建" in str(app.screen.query_one("Label").render())
+        await pilot.press("enter")
+        await _settle(pilot)
+        num, offset, _find = app.opened[0]
+        assert library.report(num).section_path(offset)[-1].start == offset
+
+
+async def test_notes_screen_lists_copies_and_deletes(library: Library) -> None:
+    from eduread.tui.screens.notes_screen import NotesScreen
+
+    body = library.body(1)
+    start = body.index("全市通过新建改扩建项目")
+    kept = notes.add_note(library.conn, 1, start, start + 30, "学位增速", "学位")
+    notes.add_note(library.conn, 2, 0, 12, "另一条", "其他")
+    screen = NotesScreen(library)
+    app = Host(screen)
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        assert screen.query_one(DataTable).row_count == 2
+        screen.query_one("#n-code", Input).value = "学位"
+        screen.query_one("#n-code", Input).focus()
+        await pilot.press("enter")
+        await _settle(pilot)
+        assert [n.id for n in screen.found] == [kept]
+        detail = str(screen.query_one("#note-detail", Static).render())
+        assert "——怀化市教育局《2019年工作总结与2020年工作计划》,一、(三),发布于2020-09-02" in detail
+        await pilot.press("y")
+        assert copied and copied[0].startswith(body[start : start + 30].strip())
+        assert "发布于2020-09-02" in copied[0] and copied[0].endswith("学位增速")
+        await pilot.press("enter")
+        await _settle(pilot)
+        assert app.opened == [(1, start, None)]
+        await pilot.press("d", "d")
+        await _settle(pilot)
+        assert notes.note(library.conn, kept) is None
+
+
+async def test_reader_writes_a_note_on_the_section_and_marks_it(tmp_path: Path) -> None:
+    from eduread.tui.app import ReaderApp
+    from eduread.tui.report_view import ReportView
+    from eduread.tui.screens.notes_screen import NoteDialog
+
+    folder = tmp_path / "lib"
+    lib = Library(folder)
+    num = lib.entries(place="怀化")[0].num
+    lib.close()
+    app = ReaderApp(str(folder), open_num=num)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _settle(pilot, 6)
+        view = app.query_one(ReportView)
+        report = view.report
+        section = next(s for s in report.all_sections() if s.title.startswith("教育重点项目建设"))
+        view.scroll_to_offset(section.start)
+        await _settle(pilot)
+        await pilot.press("a")
+        await _settle(pilot)
+        assert isinstance(app.screen, NoteDialog)
+        assert app.screen.span[0] == section.start
+        await pilot.press(*"供给", "enter", *"学位", "enter")
+        await _settle(pilot)
+        saved = notes.notes(app.library.conn)
+        assert [(n.start, n.text, n.codes) for n in saved] == [(section.start, "供给", ["学位"])]
+        assert view._notes == [(saved[0].start, saved[0].end)]
+        await pilot.press("F")
+        await _settle(pilot)
+        from eduread.tui.screens.figures_screen import FiguresScreen
+
+        assert isinstance(app.screen, FiguresScreen)
+        app.screen.query_one(DataTable).focus()
+        await pilot.press("enter")
+        await _settle(pilot)
+        assert app.screen is app.screen_stack[0] and app.current_num is not None
+
+
+async def test_export_dialog_asks_before_replacing_a_file(library: Library, tmp_path: Path) -> None:
+    from eduread.tui.screens.export_dialog import ExportDialog
+    from eduread.tui.screens.figures_screen import FiguresScreen
+
+    screen = FiguresScreen(library, what="新增学位")
+    app = Host(screen)
+    target = tmp_path / "out.csv"
+    target.write_text("mine", encoding="utf-8")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot)
+        screen.query_one(DataTable).focus()
+        await pilot.press("e")
+        await _settle(pilot)
+        assert isinstance(app.screen, ExportDialog)
+        box = app.screen.query_one(Input)
+        assert box.value.endswith("新增学位.xlsx")  # a name is proposed, nothing is written yet
+        box.value = str(target)
+        await pilot.press("enter")
+        await _settle(pilot)
+        assert isinstance(app.screen, ExportDialog) and target.read_text(encoding="utf-8") == "mine"
+        assert "exists" in str(app.screen.query_one("#export-message", Static).render())
+        await pilot.press("enter")  # the same name again: replace it
+        await _settle(pilot)
+        assert app.screen is screen
+        lines = target.read_bytes().decode("utf-8-sig").splitlines()
+        assert target.read_bytes().startswith(b"\xef\xbb\xbf") and len(lines) == 7
+        assert not list(tmp_path.glob(".eduread-*"))  # no temporary file left behind
+
+
+async def test_figures_screen_lists_figures_of_a_library_from_before_the_table(library: Library) -> None:
+    from eduread.tui.screens.figures_screen import FiguresScreen
+
+    library.conn.execute("DELETE FROM figures")
+    library.conn.execute("DELETE FROM figures_done")
+    screen = FiguresScreen(library, what="新增学位")
+    app = Host(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        await app.workers.wait_for_complete()
+        await _settle(pilot)
+        assert screen.query_one(DataTable).row_count == 6
