@@ -437,7 +437,9 @@ def folder_import(base: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 def _failed_line(lines: list[str], i: int) -> list[str]:
     """The refusal lines naming case i (a repair note on an imported file is not a refusal)."""
-    return [line for line in lines if f"case{i:02d}-" in line and "imported, repaired while reading" not in line]
+    return [
+        line for line in lines if f"case{i:02d}-" in line and "imported, repaired while reading" not in line
+    ]
 
 
 def test_folder_import_ends_cleanly_and_keeps_everything(folder_import: dict) -> None:

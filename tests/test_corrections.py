@@ -110,3 +110,13 @@ def test_parse_json_says_class_and_review() -> None:
         huangshi["class"] == "report" and huangshi["class_reason"] == "" and huangshi["review"] == ["place"]
     )
     assert all("what" in f for f in huangshi["figures"])
+
+
+def test_other_documents_are_left_out_of_comparisons_unless_named_by_id(tmp_path: Path) -> None:
+    home = tmp_path / "lib"
+    eduread(home, "import", str(CORPUS / "043.txt"))  # news of a 郑州 bureau meeting
+    by_place = eduread(home, "compare", "郑州", "怀化", "2019")
+    assert by_place.returncode != 0 and "郑州" in by_place.stderr and "Traceback" not in by_place.stderr
+    news = next(e for e in json.loads(eduread(home, "list", "--json").stdout) if e["class"] == "other")
+    by_id = eduread(home, "compare", news["id"], "怀化", "2019", "--json")
+    assert by_id.returncode == 0, by_id.stderr

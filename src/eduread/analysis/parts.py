@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 from eduread.parse.model import Part, Report, Section
-
-KIND_WORDS = {
-    "summary": ("总结", "开展", "完成", "回顾", "成效", "主要工作"),
-    "plan": ("计划", "要点", "思路", "谋划", "打算", "安排", "任务"),
-}
+from eduread.text.vocabulary import PART_HEADING_WORDS
 
 
 def part_sections(report: Report, part: Part | None) -> list[Section]:
@@ -15,7 +11,7 @@ def part_sections(report: Report, part: Part | None) -> list[Section]:
     if part is None or len(report.parts) <= 1:
         return report.sections
     year = str(part.year)
-    words = (part.label, *KIND_WORDS.get(part.kind, ()))
+    words = (part.label, *PART_HEADING_WORDS.get(part.kind, ()))
     by_year = [s for s in report.sections if year in s.title]
     exact = [s for s in by_year if any(w and w in s.title for w in words)]
     return exact or by_year or report.sections

@@ -148,10 +148,20 @@ def prepare(path: Path, keywords: bool) -> Prepared:
         return Prepared(err.path, error=err.reason, skipped=True)
     except ReportError as err:
         return Prepared(err.path, error=err.reason)
-    except (RecursionError, MemoryError, ValueError, ArithmeticError, LookupError, TypeError, UnicodeError) as err:
+    except (
+        RecursionError,
+        MemoryError,
+        ValueError,
+        ArithmeticError,
+        LookupError,
+        TypeError,
+        UnicodeError,
+    ) as err:
         # A parser bug on one strange file must not stop the files beside it (in a worker it
         # would end the whole import): that file is refused in one line, the rest go on.
-        return Prepared(shown_name(path), error=f"could not be parsed ({type(err).__name__}: {str(err)[:120]})")
+        return Prepared(
+            shown_name(path), error=f"could not be parsed ({type(err).__name__}: {str(err)[:120]})"
+        )
     words = None
     if keywords:
         from eduread.text.segment import word_counts

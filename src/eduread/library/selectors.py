@@ -8,16 +8,9 @@ from pathlib import Path
 
 from eduread.library.store import Library
 from eduread.parse.model import Part, Report
+from eduread.text.vocabulary import KIND_SELECTOR_WORDS
 
-KIND_WORDS = {
-    "plan": "plan",
-    "计划": "plan",
-    "要点": "plan",
-    "思路": "plan",
-    "谋划": "plan",
-    "summary": "summary",
-    "总结": "summary",
-}
+KIND_WORDS = KIND_SELECTOR_WORDS  # 计划, 要点, 打算, 安排 … and plan/summary themselves
 _YEAR = re.compile(r"^((?:19|20)\d\d)年?(.*)$")
 _HEX = re.compile(r"^[0-9a-f]{4,16}$")
 
@@ -96,6 +89,8 @@ def candidates(library: Library, selector: Selector) -> list[Choice]:
             return [Choice(report, report.find_part(selector.year, selector.kind), entry.num)]
     out: list[Choice] = []
     for entry in library.entries(place=selector.target, year=selector.year, kind=selector.kind):
+        if entry.doc_class == "other":  # news, a school's plan …: compared only when named by id
+            continue
         report = library.report(entry.num)
         if selector.year is None and selector.kind is None:
             out.append(Choice(report, None, entry.num))

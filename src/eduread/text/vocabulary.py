@@ -61,3 +61,9 @@ CN_DIGITS = {
 
 # File name endings eduread reads as reports; other formats are named in one line when skipped.
 TEXT_SUFFIXES = (".txt", ".text", ".html", ".htm", ".shtml", ".xhtml")
+
+# Words in a heading that place a section in a summary part or a plan part (开展 … 成效 vs 计划 … 任务).
+PART_HEADING_WORDS: dict[str, tuple[str, ...]] = {
+    "summary": ("总结", "开展", "完成", "回顾", "成效", "主要工作"),
+    "plan": PLAN_WORDS,
+}

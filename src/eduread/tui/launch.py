@@ -31,7 +31,9 @@ def launch(path: str | None, library_folder: str | None) -> int:
                 existing[0] if existing else library.add_batch([Rows.of(report, document.text, source)])[0]
             )
             if open_num is None:  # stored meanwhile by another eduread
-                open_num = library.conn.execute("SELECT num FROM reports WHERE id = ?", (report.id,)).fetchone()[0]
+                open_num = library.conn.execute(
+                    "SELECT num FROM reports WHERE id = ?", (report.id,)
+                ).fetchone()[0]
             library.close()
         except (ReportError, LibraryError) as err:
             print(f"eduread: {shown_name(str(err))}", file=sys.stderr)
