@@ -56,18 +56,36 @@ def topic_names() -> dict[str, str]:
     return {t.id: t.name for t in taxonomy()}
 
 
+@lru_cache(maxsize=1)
+def _keywords_by_head() -> dict[str, list[tuple[int, int, str, float]]]:
+    """Every keyword under its first character: (topic index, keyword index, word, weight)."""
+    index: dict[str, list[tuple[int, int, str, float]]] = {}
+    for t, topic in enumerate(taxonomy()):
+        for k, (word, weight) in enumerate(topic.keywords):
+            index.setdefault(word[0], []).append((t, k, word, weight))
+    return index
+
+
 def score_text(text: str) -> dict[str, float]:
-    """Weighted keyword hits of each topic in a stretch of text (topics with no hit left out)."""
-    scores: dict[str, float] = {}
-    for topic in taxonomy():
-        total = 0.0
-        for word, weight in topic.keywords:
+    """Weighted keyword hits of each topic in a stretch of text (topics with no hit left out).
+
+    Only keywords whose first character occurs in the text are counted (most sections hold few of
+    them); hits are summed per topic in the taxonomy's keyword order, as a plain loop would.
+    """
+    index = _keywords_by_head()
+    hits: list[tuple[int, int, float]] = []
+    for head in set(text).intersection(index):
+        for t, k, word, weight in index[head]:
             n = text.count(word)
             if n:
-                total += weight * n
-        if total:
-            scores[topic.id] = total
-    return scores
+                hits.append((t, k, weight * n))
+    hits.sort()
+    topics = taxonomy()
+    scores: dict[str, float] = {}
+    for t, _k, value in hits:
+        topic_id = topics[t].id
+        scores[topic_id] = scores.get(topic_id, 0.0) + value
+    return {topic.id: scores[topic.id] for topic in topics if topic.id in scores}
 
 
 def _normalised(scores: dict[str, float]) -> dict[str, float]:
