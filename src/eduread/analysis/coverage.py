@@ -70,6 +70,19 @@ def _shares_of(folder: str, nums: list[int]) -> list[tuple[int, list]]:
         library.close()
 
 
+def store_shares(library) -> Callable[[list[tuple[int, object]]], None]:
+    """An import's hook: write the shares its workers worked out for a stored batch, in one transaction."""
+    current = version()
+
+    def store(items: list[tuple[int, object]]) -> None:
+        shares = [(num, data) for num, data in items if data is not None]
+        if shares:
+            with library.transaction() as conn:
+                topic_store.write(conn, shares, current)  # type: ignore[arg-type]
+
+    return store
+
+
 def fill_missing(library, progress: Callable[[int, int], None] | None = None) -> int:
     """Work out the shares of reports that have none for this topic list, a batch per transaction
     (reading and classifying in worker processes when there are many, as an import does)."""

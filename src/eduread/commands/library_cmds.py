@@ -94,13 +94,22 @@ def _import(library: Library, args: argparse.Namespace) -> int:
 
     files, _ = expand(args.paths)
     console = _console()
-    with _progress("importing", len(files)) as update:
-        result = import_paths(library, args.paths, progress=update, reports_only=args.reports_only)
-    if result.imported:  # the topic shares `eduread topics` and the Topics screen read
-        from eduread.analysis.coverage import fill_missing, version
-        from eduread.library import topic_store
+    from eduread.analysis.coverage import fill_missing, report_shares, store_shares, version
+    from eduread.library import topic_store
 
-        with _progress("finding section topics", len(topic_store.missing(library.conn, version()))) as update:
+    with _progress("importing", len(files)) as update:
+        # Each report's topic shares (what `eduread topics` reads) are worked out where it is parsed.
+        result = import_paths(
+            library,
+            args.paths,
+            progress=update,
+            reports_only=args.reports_only,
+            derive=report_shares,
+            store_derived=store_shares(library),
+        )
+    missing = topic_store.missing(library.conn, version())  # reports stored before, or by an older eduread
+    if missing:
+        with _progress("finding section topics", len(missing)) as update:
             fill_missing(library, update)
     for path, reason in result.failed + result.skipped:
         _err(f"{shown_name(path)}: {reason}")

@@ -114,7 +114,7 @@ def records(
         where.append("f.kind = ?")
         args.append(kind)
     if place:
-        where.append("(r.place_name LIKE '%' || ? || '%' OR r.place_path LIKE '%' || ? || '%')")
+        where.append("(instr(r.place_name, ?) > 0 OR instr(r.place_path, ?) > 0)")  # % and _ are text
         args += [place, place]
     if year is not None:
         where.append("(f.year = ? OR (f.year IS NULL AND f.num IN (SELECT num FROM parts WHERE year = ?)))")
@@ -124,8 +124,8 @@ def records(
         " f.section, f.text, f.value, f.unit, f.kind, f.what, f.bound, f.approx, f.sentence, f.start, f.end,"
         " r.parts FROM figures f JOIN reports r USING (num)"
     )
-    if where:
-        sql += " WHERE " + " AND ".join(where)
+    where.append("r.doc_class = 'report'")  # a news item's or a 决算's figures are not a bureau's
+    sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY r.place_path, f.year, f.part_kind DESC, r.published, f.num, f.start"  # outcomes first
     out = []
     for row in conn.execute(sql, args):

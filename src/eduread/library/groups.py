@@ -5,10 +5,12 @@ from __future__ import annotations
 BY = ("year", "place", "province", "kind")
 
 
+# Only bureau reports are grouped: news, a school's plan or a 决算 kept as `other` would skew a trend.
 _KEY_SQL = {
     "place": "SELECT num, CASE WHEN place_name != '' THEN place_name"
-    " ELSE coalesce(json_extract(place_path, '$[#-1]'), '') END AS key FROM reports",
-    "province": "SELECT num, coalesce(json_extract(place_path, '$[0]'), '') AS key FROM reports",
+    " ELSE coalesce(json_extract(place_path, '$[#-1]'), '') END AS key FROM reports WHERE doc_class = 'report'",
+    "province": "SELECT num, coalesce(json_extract(place_path, '$[0]'), '') AS key FROM reports"
+    " WHERE doc_class = 'report'",
     "year": "SELECT DISTINCT num, year AS key FROM parts",
     "kind": "SELECT DISTINCT num, kind AS key FROM parts",
 }
@@ -25,7 +27,8 @@ def key_totals(conn, by: str) -> dict[str, tuple[int, int]]:
     totals = {str(key): (n, chars) for key, n, chars in conn.execute(sql)}
     if by in ("year", "kind"):  # reports with no part of a known year or kind
         row = conn.execute(
-            "SELECT count(*), coalesce(sum(body_len), 0) FROM reports WHERE num NOT IN (SELECT num FROM parts)"
+            "SELECT count(*), coalesce(sum(body_len), 0) FROM reports"
+            " WHERE doc_class = 'report' AND num NOT IN (SELECT num FROM parts)"
         ).fetchone()
         if row[0]:
             totals["—"] = (row[0], row[1])
@@ -35,7 +38,10 @@ def key_totals(conn, by: str) -> dict[str, tuple[int, int]]:
 def nums_with_key(conn, by: str, key: str) -> list[int]:
     """The reports under one key ('—' for those without one)."""
     if key == "—":
-        sql = f"SELECT num FROM reports WHERE num NOT IN (SELECT num FROM ({_KEY_SQL[by]}) WHERE key != '')"
+        sql = (
+            "SELECT num FROM reports WHERE doc_class = 'report'"
+            f" AND num NOT IN (SELECT num FROM ({_KEY_SQL[by]}) WHERE key != '')"
+        )
         return [r[0] for r in conn.execute(sql)]
     return [
         r[0] for r in conn.execute(f"SELECT num FROM ({_KEY_SQL[by]}) WHERE CAST(key AS TEXT) = ?", (key,))

@@ -138,9 +138,13 @@ class Prepared:
     skipped: bool = False  # a format eduread does not read (named, with what to do)
     notes: list[str] = field(default_factory=list)
     shown: str = ""  # the file's name as given, escaped for printing
+    derived: object = None  # what the import's `derive` hook made of the report (analysis layers above)
 
 
-def prepare(path: Path, keywords: bool) -> Prepared:
+Derive = Callable[[Report], object]
+
+
+def prepare(path: Path, keywords: bool, derive: Derive | None = None) -> Prepared:
     """Read, parse, index and (with keywords) count jieba's words of one file; never raises for a bad file."""
     try:
         report, document = read_document_report(path)
@@ -171,6 +175,8 @@ def prepare(path: Path, keywords: bool) -> Prepared:
     prepared = Prepared(source, Rows.of(report, document.text, source), BodyIndex.of(report.body), words)
     prepared.notes = list(document.notes)
     prepared.shown = shown_name(path)
+    if derive is not None:
+        prepared.derived = derive(report)
     return prepared
 
 
@@ -207,7 +213,9 @@ def die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
-def _prepared(files: list[Path], keywords: bool, workers: int | None) -> Iterator[Prepared]:
+def _prepared(
+    files: list[Path], keywords: bool, workers: int | None, derive: Derive | None = None
+) -> Iterator[Prepared]:
     """Prepared files in order: in worker processes for a large import, here for a small one.
 
     Parsing and segmentation are independent per file and take most of an import; the database
@@ -216,7 +224,7 @@ def _prepared(files: list[Path], keywords: bool, workers: int | None) -> Iterato
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count <= 1 or len(files) < PARALLEL_FROM:
         for path in files:
-            yield prepare(path, keywords)
+            yield prepare(path, keywords, derive)
         return
     if keywords:
         from eduread.text.segment import load
@@ -229,7 +237,7 @@ def _prepared(files: list[Path], keywords: bool, workers: int | None) -> Iterato
         try:
             for start in range(0, len(files), WINDOW):  # a window at a time bounds memory
                 window = files[start : start + WINDOW]
-                yield from pool.map(prepare, window, [keywords] * len(window), chunksize=8)
+                yield from pool.map(prepare, window, [keywords] * len(window), [derive] * len(window), chunksize=8)
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
@@ -243,11 +251,15 @@ def import_paths(
     keywords: bool = True,
     workers: int | None = None,
     reports_only: bool = False,
+    derive: Derive | None = None,
+    store_derived: Callable[[list[tuple[int, object]]], None] | None = None,
 ) -> ImportResult:
     """Import files into the library; each batch is one transaction, so an interrupt loses nothing stored.
 
     With `reports_only`, documents that are not a bureau's own work report are skipped (and named
-    with the reason) instead of being kept as `other`.
+    with the reason) instead of being kept as `other`. `derive` runs on each parsed report where it
+    was parsed (a worker), and `store_derived` gets (number, result) of each stored batch, so work
+    the layers above need of every report is done in parallel with the parse.
     """
     files, failed = expand(paths)
     result = ImportResult(failed=list(failed))
@@ -267,10 +279,12 @@ def import_paths(
                     result.others.append((item.source, item.rows.class_reason))
                 elif item.rows.review:
                     result.review.append((item.source, list(item.rows.review)))
+            if store_derived is not None:
+                store_derived([(n, i.derived) for i, n in zip(pending, nums, strict=True) if n is not None])
             pending.clear()
             pending_ids.clear()
 
-    for done, item in enumerate(_prepared(files, keywords, workers), 1):
+    for done, item in enumerate(_prepared(files, keywords, workers, derive), 1):
         if item.rows is None:
             (result.skipped if item.skipped else result.failed).append((item.source, item.error))
         elif reports_only and item.rows.doc_class == "other":

@@ -169,7 +169,7 @@ def notes(
         where.append("n.kind = ?")
         args.append(kind)
     if place:
-        where.append("(r.place_name LIKE '%' || ? || '%' OR r.place_path LIKE '%' || ? || '%')")
+        where.append("(instr(r.place_name, ?) > 0 OR instr(r.place_path, ?) > 0)")  # % and _ are text
         args += [place, place]
     if year is not None:
         where.append("n.num IN (SELECT num FROM parts WHERE year = ?)")

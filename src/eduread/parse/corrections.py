@@ -29,6 +29,7 @@ def apply_correction(report: Report, correction: Correction | None) -> Report:
     if correction.kind == "other":
         changed["doc_class"] = "other"
         changed["class_reason"] = "set by hand"
+        changed["parts"] = []
         corrected.append("class")
     elif correction.kind is not None and report.doc_class == "other":
         changed["doc_class"] = "report"

@@ -12,7 +12,7 @@ from eduread.parse.classify import classify
 from eduread.parse.figures import find_figures
 from eduread.parse.model import Region, Report
 from eduread.parse.outline import parse_outline
-from eduread.parse.parts import find_report_parts
+from eduread.parse.parts import PartsFound, find_report_parts
 from eduread.parse.place import find_place, issuer_in
 from eduread.parse.title import find_issuer, strip_glosses
 from eduread.text.clean import clean, iso_date, packed_date, without_glosses
@@ -100,7 +100,8 @@ def parse_text(
     )
     if not issuer:
         issuer = find_issuer(body[:300])[0]
-    parts = find_report_parts(title, body, sections)
+    # Parts are a bureau report's: a news item's 回顾2019年… is not a summary of 2019.
+    parts = find_report_parts(title, body, sections) if doc_class == "report" else PartsFound([])
     markers = {s.start for top in sections for s in top.walk()}
     figures = [f for f in find_figures(body) if f.start not in markers]
     review: list[str] = []
