@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from eduread.errors import ReportError
-from eduread.library.index import BodyIndex
 from eduread.library.rows import Rows
 from eduread.parse.model import Report
 from eduread.parse.report import REPORT_SUFFIXES, parse_text, read_text
+from eduread.text.matching import match_form
 
 BATCH = 200
 PARALLEL_FROM = 16  # fewer files are not worth starting workers for
@@ -77,13 +77,13 @@ class Prepared:
 
     source: str
     rows: Rows | None = None
-    index: BodyIndex | None = None
+    index: str | None = None  # the body's match form, what the search index holds
     words: dict[str, int] | None = None
     error: str = ""
 
 
 def prepare(path: Path, keywords: bool) -> Prepared:
-    """Read, parse, index and (with keywords) count jieba's words of one file."""
+    """Read, parse, fold for the index and (with keywords) count jieba's words of one file."""
     try:
         report, original = read_report(path)
     except ReportError as err:
@@ -94,7 +94,7 @@ def prepare(path: Path, keywords: bool) -> Prepared:
 
         words = word_counts(report.body)
     source = str(path.resolve())
-    return Prepared(source, Rows.of(report, original, source), BodyIndex.of(report.body), words)
+    return Prepared(source, Rows.of(report, original, source), match_form(report.body), words)
 
 
 def _prepared(files: list[Path], keywords: bool, workers: int | None) -> Iterator[Prepared]:
@@ -159,5 +159,4 @@ def import_paths(
         if progress:
             progress(done, len(files))
     flush()
-    library.compact()
     return result

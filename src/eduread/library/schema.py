@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
-SCHEMA_VERSION = 5  # 2: word_df; 4: trigrams replace FTS5; 5: class, review, corrections
+from eduread.library.packed import pack
+
+# 2: word_df; 4: trigrams replace FTS5; 5: class, review, corrections; 6: the index moves to
+# tantivy beside the database, originals and parse caches are stored compressed
+SCHEMA_VERSION = 6
+OLD_INDEX_TABLES = ("fts_instances", "fts", "grams", "trigrams", "segments", "removed")
 
 DDL = """
 CREATE TABLE IF NOT EXISTS reports (
@@ -39,25 +45,20 @@ CREATE INDEX IF NOT EXISTS parts_year ON parts(year, kind);
 CREATE INDEX IF NOT EXISTS parts_num ON parts(num);
 CREATE TABLE IF NOT EXISTS texts (
     num INTEGER PRIMARY KEY REFERENCES reports(num) ON DELETE CASCADE,
-    original TEXT NOT NULL,            -- the decoded file text, verbatim
+    original BLOB NOT NULL,            -- the decoded file text, verbatim, packed (packed.py)
     body TEXT NOT NULL                 -- the cleaned body every offset points into
 );
 CREATE TABLE IF NOT EXISTS parses (
     num INTEGER PRIMARY KEY REFERENCES reports(num) ON DELETE CASCADE,
     parser_version INTEGER NOT NULL,
-    data TEXT NOT NULL,                -- Report.to_dict() without the body
+    data BLOB NOT NULL,                -- Report.to_dict() without the body, packed (packed.py)
     outline TEXT NOT NULL              -- flat [[start, end, level, title], ...] for search hits
 );
 CREATE TABLE IF NOT EXISTS keywords (
     num INTEGER PRIMARY KEY REFERENCES reports(num) ON DELETE CASCADE,
     words TEXT NOT NULL                -- JSON {word: count} from jieba
 );
-CREATE TABLE IF NOT EXISTS grams (
-    gram TEXT NOT NULL, seg INTEGER NOT NULL, docs BLOB NOT NULL, counts BLOB NOT NULL,
-    PRIMARY KEY (seg, gram)             -- a batch appends at the end of the table
-) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS word_df (word TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS removed (num INTEGER PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS bookmarks (
     num INTEGER NOT NULL REFERENCES reports(num) ON DELETE CASCADE,
     offset INTEGER NOT NULL, label TEXT NOT NULL DEFAULT '',
@@ -75,11 +76,6 @@ CREATE TABLE IF NOT EXISTS notes (
 );
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS trigrams (
-    code INTEGER NOT NULL, seg INTEGER NOT NULL, keys BLOB NOT NULL,  -- see trigrams.py
-    PRIMARY KEY (seg, code)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS segments (seg INTEGER PRIMARY KEY);  -- index segments, oldest first
 """
 
 
@@ -97,11 +93,11 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     return conn
 
 
-def create(conn: sqlite3.Connection) -> int | None:
+def create(conn: sqlite3.Connection, progress: Callable[[int, int], None] | None = None) -> int | None:
     """Create every table that is missing, inside one transaction (none when the library is current).
 
-    Returns the version the library had before (None for a new or current one): from version 2
-    down, the caller must rebuild the search index, which FTS5 held until version 4.
+    Returns the version the library had before (None for a new or current one): from version 5
+    down, the caller must build the search index, which lived in the database until version 6.
     """
     try:
         row = conn.execute("SELECT value FROM state WHERE key = 'schema'").fetchone()
@@ -110,9 +106,10 @@ def create(conn: sqlite3.Connection) -> int | None:
     if row is not None and row[0] == str(SCHEMA_VERSION):
         return None
     conn.execute("BEGIN IMMEDIATE")
-    if row is not None and int(row[0]) < 4:  # FTS5 goes; grams keys change order; reindex fills them
-        for table in ("fts_instances", "fts", "grams"):
+    if row is not None and int(row[0]) < 6:  # the index leaves the database; texts are packed
+        for table in OLD_INDEX_TABLES:
             conn.execute(f"DROP TABLE IF EXISTS {table}")
+        _pack_texts(conn, progress)
     if row is not None and int(row[0]) < 5:  # class and review columns; the reparse fills them
         have = {r[1] for r in conn.execute("PRAGMA table_info(reports)")}
         if "doc_class" not in have:
@@ -131,3 +128,15 @@ def create(conn: sqlite3.Connection) -> int | None:
     conn.execute("INSERT OR REPLACE INTO state(key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
     conn.execute("COMMIT")
     return int(row[0]) if row is not None else None
+
+
+def _pack_texts(conn: sqlite3.Connection, progress: Callable[[int, int], None] | None) -> None:
+    """Compress the originals and parse caches that older versions stored as plain text."""
+    nums = [n for (n,) in conn.execute("SELECT num FROM texts WHERE typeof(original) = 'text' ORDER BY num")]
+    for done, num in enumerate(nums, 1):
+        (original,) = conn.execute("SELECT original FROM texts WHERE num = ?", (num,)).fetchone()
+        conn.execute("UPDATE texts SET original = ? WHERE num = ?", (pack(original), num))
+        if progress and (done % 200 == 0 or done == len(nums)):
+            progress(done, len(nums))
+    rows = conn.execute("SELECT num, data FROM parses WHERE typeof(data) = 'text'").fetchall()
+    conn.executemany("UPDATE parses SET data = ? WHERE num = ?", [(pack(data), num) for num, data in rows])

@@ -1,26 +1,34 @@
 """Find every occurrence of a query across the library, like Ctrl+F, ranked by bm25.
 
-Queries of three characters or more are answered from the trigram positions (trigrams.py);
-one- and two-character queries from the short-gram counts (grams.py). Neither scans the texts:
-bodies are read only for the reports on the page being shown.
+The index (index.py) is tantivy's, one token per character with positions, so a term of one
+character is a term query and a longer one a phrase query: exactly the reports that contain it
+as a substring. The engine scores each report by bm25 from the term's frequency in it; the
+frequency is read back from that score (`_Frequencies`), so the totals come from the engine
+without reading the texts. Only the page's reports are read, for their hits and snippets, and
+they check the read-back counts: if one disagrees, every matched report is counted by a scan.
 """
 
 from __future__ import annotations
 
 import heapq
-import math
+import json
 import re
-import sqlite3
+import struct
 import time
 from dataclasses import dataclass, field
 
-from eduread.library import grams, trigrams
+from eduread.library import index
 from eduread.library.store import Library, LibraryError
-from eduread.text.width import fold_width
+from eduread.text.matching import match_form
 
 _TOKEN = re.compile(r'"([^"]+)"|“([^”]+)”|(\S+)')
-K1, B = 1.2, 0.75
 SNIPPET_SIDE = 28
+# A figure and its unit (4.07万个, 12.5%, 300余所): a snippet is never cut inside one.
+_FIGURE = re.compile(
+    r"[0-9０-９]+(?:[.．,，][0-9０-９]+)*[余多]?[十百千万亿]*[余多]?[%％‰个所人名元项次家座间台套倍]?"
+)
+_CLAUSE_END = "。；！？\n"
+_NO_LINE_START = "、，。；：！？）》」』,.;:!?) "
 
 
 @dataclass
@@ -85,9 +93,9 @@ class SearchResult:
 
 
 def parse_query(query: str) -> list[str]:
-    """Terms of a query: words split on spaces, "quoted text" kept whole, widths folded."""
+    """Terms of a query: words split on spaces, "quoted text" kept whole, in the match form."""
     terms = []
-    for match in _TOKEN.finditer(fold_width(query)):
+    for match in _TOKEN.finditer(match_form(query)):
         term = next(g for g in match.groups() if g is not None).strip()
         if term and term not in terms:
             terms.append(term)
@@ -104,54 +112,116 @@ def occurrences(text: str, term: str) -> list[int]:
     return found
 
 
+def count(text: str, term: str) -> int:
+    """How many (possibly overlapping) times term occurs in text."""
+    if not term:
+        return 0
+    overlaps = any(term[:k] == term[-k:] for k in range(1, len(term)))
+    return len(occurrences(text, term)) if overlaps else text.count(term)
+
+
+def _f32(x: float) -> float:
+    return struct.unpack("f", struct.pack("f", x))[0]
+
+
+def _weight(explanation: str) -> float:
+    """bm25's (K1 + 1) · idf for one term or phrase, as the engine computed it (32-bit floats)."""
+    found: dict[str, float] = {}
+
+    def walk(node: dict) -> None:
+        text = node.get("description", "")
+        if text == "(K1+1)":
+            found["k1"] = node["value"]
+        elif text.startswith("idf"):
+            found["idf"] = node["value"]
+        for child in node.get("details", []):
+            walk(child)
+
+    walk(json.loads(explanation))
+    return _f32(_f32(found["k1"]) * _f32(found["idf"]))
+
+
+class _Frequencies:
+    """Each report's length factor in bm25, learnt from the sentinel every report holds once.
+
+    A term's score in a report is W · f / (f + c): W is the term's weight (from one explanation),
+    c the report's length factor, the same for every term. The sentinel occurs once in every
+    report, so its score gives c; then any score gives back f, the term's frequency.
+    """
+
+    def __init__(self, engine, schema) -> None:
+        import tantivy
+
+        query = tantivy.Query.term_query(schema, "body", index.SENTINEL)
+        hits = engine.search(query, limit=max(1, engine.num_docs), count=False).hits
+        self.factor: dict[tuple[int, int], float] = {}
+        if hits:
+            weight = _weight(query.explain(engine, hits[0][1]).to_json())
+            for score, address in hits:
+                self.factor[(address.segment_ord, address.doc)] = weight / score - 1 if score else 0.0
+
+    def frequency(self, weight: float, score: float, address) -> float | None:
+        """The frequency a score implies, or None when it cannot be read back exactly."""
+        c = self.factor.get((address.segment_ord, address.doc))
+        if c is None or weight <= 0:
+            return None
+        r = score / weight
+        if not 0 < r < 1:
+            return None
+        f = c * r / (1 - r)
+        whole = round(f)
+        return whole if whole >= 1 and abs(f - whole) < 0.2 else None
+
+
 class Searcher:
-    """Answers queries against one library; keeps small per-library tables between queries."""
+    """Answers queries against one library; keeps the engine's per-report factors between queries."""
 
     def __init__(self, library: Library) -> None:
         self.library = library
         self.conn = library.conn
-        self._norm_cache: dict[int, float] | None = None
-        self._dead: set[int] | None = None
-        self._dead_array = None  # the same as a numpy array, for trigram lookups
-        self._checked = False
+        self.text_index = index.TextIndex(library.folder)
+        self._frequencies: _Frequencies | None = None
+        self._generation: str | None = None
 
-    def _norms(self) -> dict[int, float]:
-        """bm25's length factor of every report, K1 · (1 − B + B · length / average), computed once."""
-        if self._norm_cache is None:
-            lengths = dict(self.conn.execute("SELECT num, body_len FROM reports"))
-            avg = (sum(lengths.values()) / max(1, len(lengths))) or 1.0
-            self._norm_cache = {num: K1 * (1 - B + B * n / avg) for num, n in lengths.items()}
-        return self._norm_cache
+    def _engine(self):
+        """The engine's searcher over the last commit, and the frequency reader for it."""
+        engine = self.text_index.searcher()
+        try:
+            generation = (self.text_index.path / "meta.json").read_text(encoding="utf-8")
+        except OSError:
+            generation = None
+        if self._frequencies is None or generation is None or generation != self._generation:
+            self._frequencies = _Frequencies(engine, self.text_index.index().schema)
+            self._generation = generation
+        return engine, self._frequencies
 
-    def _removed(self) -> set[int]:
-        if self._dead is None:
-            self._dead = {r[0] for r in self.conn.execute("SELECT num FROM removed")}
-        return self._dead
+    def counts(self, term: str) -> tuple[dict[int, int], dict[int, float], list[int]]:
+        """(report → occurrences, report → bm25 score, reports whose count needs a scan) for a term."""
+        import tantivy
 
-    def _check_index(self) -> None:
-        """An index emptied behind the library's back would answer every query with nothing."""
-        if self._checked:
-            return
-        has_text = self.conn.execute("SELECT EXISTS (SELECT 1 FROM reports WHERE body_len >= 3)").fetchone()[
-            0
-        ]
-        for table in ("grams", "trigrams"):
-            if has_text and not self.conn.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0]:
-                raise trigrams.DamagedIndex(f"the {table} table is empty")
-        self._checked = True
-
-    def counts(self, term: str) -> dict[int, int]:
-        """Report number → occurrences of term, from the index."""
-        self._check_index()
-        dead = self._removed()
-        if len(term) <= 2:
-            found = grams.lookup(self.conn, term)
-            return {d: n for d, n in found.items() if d not in dead} if dead else found
-        if self._dead_array is None:
-            import numpy as np
-
-            self._dead_array = np.array(sorted(dead), dtype=np.uint64)
-        return trigrams.counts(self.conn, term, self._dead_array)
+        engine, frequencies = self._engine()
+        schema = self.text_index.index().schema
+        if len(term) == 1:
+            query = tantivy.Query.term_query(schema, "body", term)
+        else:
+            query = tantivy.Query.phrase_query(schema, "body", list(term))
+        hits = engine.search(query, limit=max(1, engine.num_docs), count=False).hits
+        if not hits:
+            return {}, {}, []
+        weight = _weight(query.explain(engine, hits[0][1]).to_json())
+        nums = engine.fast_field_values("num", [address for _score, address in hits])
+        found: dict[int, int] = {}
+        scores: dict[int, float] = {}
+        unsure = []
+        for (score, address), num in zip(hits, nums, strict=True):
+            scores[num] = score
+            f = frequencies.frequency(weight, score, address)
+            if f is None:
+                unsure.append(num)
+                found[num] = 0
+            else:
+                found[num] = f
+        return found, scores, unsure
 
     def search(
         self,
@@ -167,58 +237,70 @@ class Searcher:
         started = time.perf_counter()
         terms = parse_query(query)
         result = SearchResult(query=query, terms=terms)
-        if not terms:
+        self.library.repair_index()  # another process's write may have been cut short
+        if not terms or not self.text_index.exists():
+            result.took_ms = (time.perf_counter() - started) * 1000
             return result
         try:
             per_term = [self.counts(t) for t in terms]
-        except (sqlite3.DatabaseError, trigrams.DamagedIndex) as err:
+        except (ValueError, OSError, index.IndexError_) as err:
             raise LibraryError(
                 f"{self.library.path}: the search index is damaged ({err}); run `eduread reindex`"
             ) from None
-        docs = set(per_term[0])
-        for counts in per_term[1:]:
+        docs = set(per_term[0][0])
+        for counts, _scores, _unsure in per_term[1:]:
             docs &= set(counts)
         allowed = self.library.filtered_nums(place, year, kind)
         if allowed is not None:
             docs &= allowed
-        norms = self._norms()
-        total_docs = max(1, len(norms))
-        scores: dict[int, float] = dict.fromkeys(docs, 0.0)
-        for counts in per_term:
-            df = len(counts)
-            weight = math.log(1 + (total_docs - df + 0.5) / (df + 0.5)) * (K1 + 1)
-            for doc in docs:
-                tf = counts[doc]
-                scores[doc] += weight * tf / (tf + norms.get(doc, K1))
+        scores = {d: sum(t[1][d] for t in per_term) for d in docs}
         # A page needs at most `limit` reports (each gives at least one hit): no full sort.
         ranked = heapq.nsmallest(limit, docs, key=lambda d: (-scores[d], d))
         result.ranked = ranked
         result.reports = len(docs)
-        result.total = sum(counts[d] for counts in per_term for d in docs)
-        self._fill_hits(result, terms, ranked, limit, per_report)
+        read = self._fill_hits(result, terms, ranked, limit, per_report)
+        unsure = {d for _c, _s, u in per_term for d in u if d in docs}
+        if any(per_term[i][0].get(num) != n for (num, i), n in read.items() if num not in unsure):
+            unsure = docs  # the engine's arithmetic is not what `_Frequencies` expects: count them all
+        for num in unsure:
+            if all((num, i) in read for i in range(len(terms))):
+                continue
+            body = match_form(self.library.body(num))
+            for i, term in enumerate(terms):
+                read[(num, i)] = count(body, term)
+        result.total = sum(
+            read[(d, i)] if (d, i) in read else per_term[i][0][d] for d in docs for i in range(len(terms))
+        )
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
 
     def _fill_hits(
         self, result: SearchResult, terms: list[str], ranked: list[int], limit: int, per_report: int
-    ) -> None:
+    ) -> dict[tuple[int, int], int]:
+        """Hits of the page's reports; returns each (report, term index) → occurrences it counted."""
+        counted: dict[tuple[int, int], int] = {}
         for num in ranked:
-            if len(result.hits) >= limit:
-                break
             entry = self.library.entry(num)
             if entry is None:
                 continue
             body = self.library.body(num)
+            folded = match_form(body)
+            spans = []
+            for i, term in enumerate(terms):
+                found = occurrences(folded, term)
+                counted[(num, i)] = len(found)
+                spans.extend((p, p + len(term)) for p in found)
+            if len(result.hits) >= limit:
+                continue
             outline = self.library.outline(num)
-            spans = sorted((p, p + len(t)) for t in terms for p in occurrences(body, t))
-            for start, end in spans[: min(per_report, limit - len(result.hits))]:
+            for start, end in sorted(spans)[: min(per_report, limit - len(result.hits))]:
                 result.hits.append(self.make_hit(entry, body, outline, start, end))
+        return counted
 
     @staticmethod
     def make_hit(entry, body: str, outline: list, start: int, end: int) -> Hit:
         """A hit with its section path and a one-line snippet around it."""
-        lo = max(0, start - SNIPPET_SIDE)
-        hi = min(len(body), end + SNIPPET_SIDE)
+        lo, hi = snippet_bounds(body, start, end)
         snippet = body[lo:hi].replace("\n", " ")
         section = [row[3] for row in sorted((r for r in outline if r[0] <= start < r[1]), key=lambda r: r[2])]
         return Hit(
@@ -233,3 +315,24 @@ class Searcher:
             snippet=snippet,
             mark=(start - lo, end - lo),
         )
+
+
+def snippet_bounds(body: str, start: int, end: int, side: int = SNIPPET_SIDE) -> tuple[int, int]:
+    """Where a snippet around body[start:end] begins and ends.
+
+    It starts after the clause before the hit when that is near, never inside a figure
+    (4.07万个 stays whole or out), and never on a mark that cannot start a line (、，。).
+    """
+    lo = max(0, start - side)
+    hi = min(len(body), end + side)
+    clause = max(body.rfind(ch, lo, start) for ch in _CLAUSE_END)
+    if clause >= 0:
+        lo = clause + 1
+    for m in _FIGURE.finditer(body, max(0, lo - 20), min(len(body), hi + 20)):
+        if m.start() < lo < m.end():
+            lo = m.start() if lo - m.start() <= 6 else min(m.end(), start)
+        if m.start() < hi < m.end():
+            hi = m.end() if m.end() - hi <= 6 else max(m.start(), end)
+    while lo < start and body[lo] in _NO_LINE_START:
+        lo += 1
+    return lo, hi

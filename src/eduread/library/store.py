@@ -1,4 +1,5 @@
-"""The library: stores reports with their original text, parse cache and index, in transactions."""
+"""The library: stores reports with their original text and parse cache, in transactions, and keeps
+the search index beside it in step."""
 
 from __future__ import annotations
 
@@ -6,15 +7,20 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from eduread.library import index, schema
+from eduread.library.packed import pack, unpack
 from eduread.library.rows import Rows, cache_row, listing, part_rows
 from eduread.paths import bundled_dir, library_dir
 
 DB_NAME = "library.sqlite3"
+T = TypeVar("T")
+# progress(label, total) → a context yielding update(done, total): how long upkeep is shown
+Progress = Callable[[str, int], AbstractContextManager[Callable[[int, int], None]]]
 
 
 class LibraryError(Exception):
@@ -84,10 +90,12 @@ def _insert(conn: sqlite3.Connection, rows: Rows) -> int:
     )
     num = int(cur.lastrowid or 0)
     _write_parts(conn, num, rows.parts)
-    conn.execute("INSERT INTO texts(num, original, body) VALUES (?,?,?)", (num, rows.original, rows.body))
+    conn.execute(
+        "INSERT INTO texts(num, original, body) VALUES (?,?,?)", (num, pack(rows.original), rows.body)
+    )
     conn.execute(
         "INSERT INTO parses(num, parser_version, data, outline) VALUES (?,?,?,?)",
-        (num, rows.parser_version, rows.data, rows.outline),
+        (num, rows.parser_version, pack(rows.data), rows.outline),
     )
     return num
 
@@ -97,7 +105,7 @@ def _update_parse(conn: sqlite3.Connection, num: int, report) -> None:
     _body, data_json, outline_json = cache_row(report)
     conn.execute(
         "UPDATE parses SET parser_version = ?, data = ?, outline = ? WHERE num = ?",
-        (report.parser_version, data_json, outline_json, num),
+        (report.parser_version, pack(data_json), outline_json, num),
     )
     conn.execute(
         "UPDATE reports SET id = ?, title = ?, place_name = ?, place_path = ?, place_code = ?, issuer = ?,"
@@ -127,30 +135,79 @@ def _add_words(conn: sqlite3.Connection, items: list[tuple[int, dict[str, int]]]
 
 
 def _delete(conn: sqlite3.Connection, num: int) -> None:
-    """Remove one report: its rows, and (by marking it removed) its index entries."""
+    """Remove one report's rows (the caller removes its index entry in the same write)."""
     row = conn.execute("SELECT words FROM keywords WHERE num = ?", (num,)).fetchone()
     if row is not None:
         conn.executemany("UPDATE word_df SET df = df - 1 WHERE word = ?", [(w,) for w in json.loads(row[0])])
-    conn.execute("INSERT OR IGNORE INTO removed(num) VALUES (?)", (num,))
     conn.execute("DELETE FROM reports WHERE num = ?", (num,))
 
 
 class Library:
     """One library folder: its database and the operations every face needs."""
 
-    def __init__(self, folder: Path | str | None = None, *, seed: bool = True) -> None:
+    def __init__(
+        self, folder: Path | str | None = None, *, seed: bool = True, progress: Progress | None = None
+    ) -> None:
         self.folder = library_dir(folder)
         self.path = self.folder / DB_NAME
+        self.progress = progress
         new = not self.path.exists()
         try:
             self.conn = schema.connect(self.path)
-            before = schema.create(self.conn)
+            before = self._upgrade()
+            if before is not None and before < 6:  # the old index tables are gone: give the room back
+                with self._shown("compacting the library", 0):
+                    self.conn.execute("VACUUM")
+            if not index.in_step(self.folder, self.conn):  # a write was cut short, or a new version
+                count = self.count()
+                with self._shown("indexing", count) as update:
+                    index.repair(self.folder, self.conn, update)
         except sqlite3.DatabaseError as err:
             raise LibraryError(f"{self.path}: cannot open the library ({err})") from None
-        if before is not None and before < 4:  # the index moved out of FTS5
-            self.reindex()
+        except OSError as err:
+            raise LibraryError(f"{self.folder}: cannot open the search index ({err})") from None
         if new and seed:
             self._add_seeds()
+
+    def _upgrade(self) -> int | None:
+        """Create or migrate the tables; returns the version the library had (None: new or current)."""
+        row = None
+        try:
+            row = self.conn.execute("SELECT value FROM state WHERE key = 'schema'").fetchone()
+        except sqlite3.OperationalError:
+            pass
+        if row is None or row[0] == str(schema.SCHEMA_VERSION):
+            return schema.create(self.conn)
+        count = self.count()
+        with self._shown("upgrading the library", count) as update:
+            return schema.create(self.conn, update)
+
+    def _shown(self, label: str, total: int) -> AbstractContextManager[Callable[[int, int], None]]:
+        """The caller's progress display for long upkeep, or none."""
+        if self.progress is None:
+            return nullcontext(lambda done, total: None)
+        return self.progress(label, total)
+
+    def _indexed_write(self, work: Callable[[sqlite3.Connection, index.Writer], T]) -> T:
+        """Run `work` with the index's writer and the database's write lock, committing both.
+
+        The index commits first, then the database records its stamp with the rows; anything
+        that stops between the two leaves stamps that differ, repaired by the next write or open.
+        """
+        try:
+            for _attempt in range(3):
+                text_index = index.TextIndex(self.folder)
+                with text_index.writer() as writer, self.transaction() as conn:
+                    on_disk = index.stamp_on_disk(self.folder)
+                    if on_disk is not None and on_disk[0] == writer.index_id:
+                        if not index.in_step(self.folder, conn):
+                            index.patch(writer, conn, self.folder)
+                        return work(conn, writer)
+                # another process rebuilt the index since this one opened it: open the new one
+        except BaseException:
+            self.repair_index()  # the index may have committed what the database rolled back
+            raise
+        raise LibraryError(f"{self.folder}: the search index keeps changing under this write; try again")
 
     def close(self) -> None:
         """Close the database connection."""
@@ -184,27 +241,31 @@ class Library:
     def add_batch(
         self,
         items: list[Rows],
-        extras: list[tuple[index.BodyIndex | None, dict[str, int] | None]] | None = None,
+        extras: list[tuple[str | None, dict[str, int] | None]] | None = None,
     ) -> list[int]:
-        """Store reports' rows atomically; returns their numbers.
+        """Store reports' rows and index them atomically; returns their numbers.
 
-        `extras` may bring each item's index entries and jieba word counts, computed elsewhere
-        (an import's worker processes); a missing index is computed here.
+        `extras` may bring each item's match form (what the index holds) and jieba word counts,
+        computed elsewhere (an import's worker processes); a missing match form is computed here.
         """
-        nums: list[int] = []
-        indexed = []
-        words = []
-        with self.transaction() as conn:
+        from eduread.text.matching import match_form
+
+        def work(conn: sqlite3.Connection, writer: index.Writer) -> list[int]:
+            nums: list[int] = []
+            indexed = []
+            words = []
             for i, rows in enumerate(items):
-                body_index, word_counts = extras[i] if extras else (None, None)
+                form, word_counts = extras[i] if extras else (None, None)
                 num = _insert(conn, rows)
                 nums.append(num)
-                indexed.append((num, body_index or index.BodyIndex.of(rows.body)))
+                indexed.append((num, form if form is not None else match_form(rows.body)))
                 if word_counts is not None:
                     words.append((num, word_counts))
-            index.write(conn, indexed)
             _add_words(conn, words)
-        return nums
+            index.write_batch(writer, conn, indexed)
+            return nums
+
+        return self._indexed_write(work)
 
     def set_keywords(self, items: list[tuple[int, dict[str, int]]]) -> None:
         """Store word counts for reports that were imported without them, in one transaction."""
@@ -220,10 +281,14 @@ class Library:
         Returns the numbers of the replacements.
         """
         from eduread.parse.report import parse_text
+        from eduread.text.matching import match_form
 
-        replaced: list[int] = []
-        indexed = []
-        with self.transaction() as conn:
+        nums = list(nums)
+
+        def work(conn: sqlite3.Connection, writer: index.Writer) -> list[int]:
+            replaced: list[int] = []
+            indexed = []
+            gone = []
             for num in nums:
                 row = conn.execute(
                     "SELECT t.original, t.body, r.source_path FROM texts t JOIN reports r USING (num) WHERE num = ?",
@@ -231,22 +296,28 @@ class Library:
                 ).fetchone()
                 if row is None:
                     continue
-                original, body, source = row
+                original, body, source = unpack(row[0]), row[1], row[2]
                 report = parse_text(original, strict=False)
                 if report.body == body:
                     _update_parse(conn, num, report)
                     continue
                 _delete(conn, num)
+                gone.append(num)
                 new = _insert(conn, Rows.of(report, original, source or ""))
                 replaced.append(new)
-                indexed.append((new, index.BodyIndex.of(report.body)))
-            index.write(conn, indexed)
-        return replaced
+                indexed.append((new, match_form(report.body)))
+            if indexed or gone:
+                index.write_batch(writer, conn, indexed, gone)
+            return replaced
+
+        return self._indexed_write(work)
 
     def remove(self, report_ids: Iterable[str]) -> tuple[list[str], list[str]]:
         """Remove reports by id (or unique id prefix); returns (removed, not found)."""
-        removed, missing = [], []
-        with self.transaction() as conn:
+        report_ids = list(report_ids)
+
+        def work(conn: sqlite3.Connection, writer: index.Writer) -> tuple[list[str], list[str]]:
+            removed, missing, gone = [], [], []
             for rid in report_ids:
                 entry = self.entry(rid)
                 if entry is None:
@@ -254,34 +325,33 @@ class Library:
                     continue
                 _delete(conn, entry.num)
                 removed.append(entry.id)
-        return removed, missing
+                gone.append(entry.num)
+            if gone:
+                index.write_batch(writer, conn, [], gone)
+            return removed, missing
+
+        return self._indexed_write(work)
 
     def reindex(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """Rebuild the search index (trigram and short-gram) from the stored texts.
+        """Build the search index anew from the stored texts; returns how many reports it holds.
 
-        One transaction: an interrupted rebuild leaves the old index whole.
+        The new index is built beside the old one and put in its place at the end: an
+        interrupted rebuild leaves the old index, and the next open puts it in step.
         """
-        with self.transaction() as conn:
-            index.clear(conn)
-            nums = [num for (num,) in conn.execute("SELECT num FROM texts ORDER BY num")]
-            for start in range(0, len(nums), 500):
-                chunk = nums[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                bodies = conn.execute(
-                    f"SELECT num, body FROM texts WHERE num IN ({marks}) ORDER BY num", chunk
-                )
-                index.write(conn, [(num, index.BodyIndex.of(body)) for num, body in bodies])
-                if progress:
-                    progress(start + len(chunk), len(nums))
-            index.merge(conn, set())
-        return len(nums)
+        return index.rebuild(self.folder, self.conn, progress)
 
-    def compact(self) -> None:
-        """Merge index segments when imports have left many."""
-        if index.needs_merge(self.conn):
-            with self.transaction() as conn:
-                dead = {r[0] for r in conn.execute("SELECT num FROM removed")}
-                index.merge(conn, dead, everything=False)
+    def repair_index(self) -> None:
+        """Put the index in step with the database if a write was cut short (cheap when it is)."""
+        try:
+            if not index.in_step(self.folder, self.conn):
+                with self._shown("indexing", self.count()) as update:
+                    index.repair(self.folder, self.conn, update)
+        except (OSError, ValueError, sqlite3.DatabaseError):
+            pass  # the next open tries again; a search names `eduread reindex` if it cannot read
+
+    def check_index(self) -> list[str]:
+        """Problems between the library and its search index (empty when they agree)."""
+        return index.check(self.folder, self.conn)
 
     # ---- reading -------------------------------------------------------------------------------
 
@@ -360,7 +430,7 @@ class Library:
         version, data, body = row
         if version != PARSER_VERSION:
             return self.reparse(num)
-        payload = json.loads(data)
+        payload = json.loads(unpack(data))
         payload["body"] = body
         return Report.from_dict(payload)
 
@@ -372,7 +442,7 @@ class Library:
         original, body = self.conn.execute(
             "SELECT original, body FROM texts WHERE num = ?", (num,)
         ).fetchone()
-        report = parse_text(original, strict=False)
+        report = parse_text(unpack(original), strict=False)
         if report.body == body:
             with self.transaction() as conn:
                 _update_parse(conn, num, report)
