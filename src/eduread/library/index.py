@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sqlite3
-import time
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -146,6 +143,8 @@ class TextIndex:
     @contextmanager
     def writer(self) -> Iterator[Writer]:
         """tantivy's writer lock, waited for (another process may be writing); merges finish on exit."""
+        import time
+
         index = self.index()
         deadline = time.monotonic() + LOCK_WAIT_S
         while True:
@@ -201,6 +200,8 @@ class Writer:
 
 def _create(path: Path):
     """A new, empty index with its id file (the id is written first: an index never lacks one)."""
+    import uuid
+
     tantivy = _tantivy()
     path.mkdir(parents=True, exist_ok=True)
     (path / ID_FILE).write_text(uuid.uuid4().hex, encoding="ascii")
@@ -226,6 +227,8 @@ def rebuild(
     interruption leaves the old index (or none) and stamps that differ, so the next open
     rebuilds or repairs again.
     """
+    import shutil
+
     target = folder / INDEX_DIR
     fresh = folder / f"{INDEX_DIR}.build-{os.getpid()}"
     shutil.rmtree(fresh, ignore_errors=True)
