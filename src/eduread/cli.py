@@ -15,7 +15,14 @@ COMMANDS = ("parse", "import", "list", "search", "compare", "remove", "reindex")
 def _parser() -> argparse.ArgumentParser:
     import argparse  # only for subcommands: opening the reader does not pay for it
 
-    parser = argparse.ArgumentParser(
+    class Parser(argparse.ArgumentParser):
+        """Help laid out to the terminal's width, found without argparse's import of shutil."""
+
+        def __init__(self, *args, **kwargs) -> None:
+            kwargs.setdefault("formatter_class", _formatter)
+            super().__init__(*args, **kwargs)
+
+    parser = Parser(
         prog="eduread",
         description="Read, compare and search Chinese education bureaus' work reports.",
         epilog="With no command, `eduread [PATH]` opens the reader (importing PATH first if it is new).",
@@ -23,7 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--library", metavar="DIR", help="library folder (default: $EDUREAD_HOME or the user data dir)"
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # prog given: argparse would otherwise lay out a help formatter (and import shutil) to find it
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog="eduread", parser_class=Parser)
 
     p = sub.add_parser("parse", help="parse report files and print what was found")
     p.add_argument("files", nargs="+", metavar="FILE")
@@ -62,6 +70,18 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("reindex", help="rebuild the search index from the stored texts")
 
     return parser
+
+
+def _formatter(prog: str):
+    """argparse's formatter at the terminal's width (80 columns when there is no terminal)."""
+    import argparse
+    import os
+
+    try:
+        width = os.get_terminal_size(sys.stdout.fileno()).columns - 2
+    except (OSError, ValueError):
+        width = 78
+    return argparse.HelpFormatter(prog, width=max(20, width))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -80,7 +80,7 @@ def _list(library: Library, args: argparse.Namespace) -> int:
         return 0
     from eduread.commands.listing import lines
 
-    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    width = os.get_terminal_size(sys.stdout.fileno()).columns if sys.stdout.isatty() else None
     if entries:
         sys.stdout.write("".join(line.rstrip() + "\n" for line in lines(entries, width)))
     sys.stdout.write(f"{len(entries)} reports\n")

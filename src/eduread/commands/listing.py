@@ -8,8 +8,19 @@ to fit the terminal. Piped output is never cut.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from unicodedata import east_asian_width
 
-from rich.cells import cell_len
+
+def cell_len(text: str) -> int:
+    """Terminal cells a text takes: two for a wide (Chinese) character, one otherwise.
+
+    Report titles and places hold no combining or zero-width characters (cleaning removes
+    control characters), so this is what rich.cells would say, without loading rich.
+    """
+    if text.isascii():
+        return len(text)
+    return len(text) + sum(1 for ch in text if east_asian_width(ch) in "WF")
+
 
 PLACE_LEVELS = 2  # the city and county levels say where; the province is one more click away
 GAP = "  "

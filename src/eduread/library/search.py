@@ -15,7 +15,6 @@ import json
 import re
 import struct
 import time
-from dataclasses import dataclass, field
 
 from eduread.library import index
 from eduread.library.store import Library, LibraryError
@@ -31,20 +30,37 @@ _CLAUSE_END = "。；！？\n"
 _NO_LINE_START = "、，。；：！？）》」』,.;:!?) "
 
 
-@dataclass
 class Hit:
     """One occurrence: where it is, in which section, and the text around it."""
 
-    report: str
-    num: int
-    title: str
-    place: str
-    parts: list[dict]
-    section: list[str]
-    start: int
-    end: int
-    snippet: str
-    mark: tuple[int, int]
+    __slots__ = ("report", "num", "title", "place", "parts", "section", "start", "end", "snippet", "mark")
+
+    def __init__(
+        self,
+        report: str,
+        num: int,
+        title: str,
+        place: str,
+        parts: list[dict],
+        section: list[str],
+        start: int,
+        end: int,
+        snippet: str,
+        mark: tuple[int, int],
+    ) -> None:
+        self.report = report
+        self.num = num
+        self.title = title
+        self.place = place
+        self.parts = parts
+        self.section = section
+        self.start = start
+        self.end = end
+        self.snippet = snippet
+        self.mark = mark
+
+    def __repr__(self) -> str:
+        return f"Hit({self.report[:10]} @{self.start}-{self.end} {self.snippet!r})"
 
     def to_dict(self) -> dict:
         """JSON form used by `eduread search --json`."""
@@ -62,17 +78,24 @@ class Hit:
         }
 
 
-@dataclass
 class SearchResult:
-    """The first page of hits plus the whole library's counts."""
+    """The first page of hits plus the whole library's counts.
 
-    query: str
-    terms: list[str]
-    total: int = 0
-    reports: int = 0
-    took_ms: float = 0.0
-    hits: list[Hit] = field(default_factory=list)
-    ranked: list[int] = field(default_factory=list)  # the page's reports, best first
+    Plain classes here, not dataclasses: `eduread search` is a short process, and importing
+    dataclasses (with inspect) would be a fifth of its time.
+    """
+
+    def __init__(self, query: str, terms: list[str]) -> None:
+        self.query = query
+        self.terms = terms
+        self.total = 0
+        self.reports = 0
+        self.took_ms = 0.0
+        self.hits: list[Hit] = []
+        self.ranked: list[int] = []  # the page's reports, best first
+
+    def __repr__(self) -> str:
+        return f"SearchResult({self.query!r}: {self.summary()})"
 
     def summary(self) -> str:
         """ "2 occurrences in 1 report": the line both faces show above the hits."""

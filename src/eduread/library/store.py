@@ -8,14 +8,15 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from eduread.library import index, schema
 from eduread.library.packed import pack, unpack
-from eduread.library.rows import Rows, cache_row, listing, part_rows
 from eduread.paths import bundled_dir, library_dir
+
+if TYPE_CHECKING:  # rows.py is for writing: `eduread list` and `search` do not load it
+    from eduread.library.rows import Rows
 
 DB_NAME = "library.sqlite3"
 T = TypeVar("T")
@@ -27,21 +28,63 @@ class LibraryError(Exception):
     """The library cannot be used as asked; the message says what to do."""
 
 
-@dataclass
 class Entry:
-    """One report's metadata row: enough to list, group and open it without loading its text."""
+    """One report's metadata row: enough to list, group and open it without loading its text.
 
-    num: int
-    id: str
-    title: str
-    place_name: str
-    place_path: list[str]
-    issuer: str
-    parts: list[dict]
-    published: str | None
-    signed: str | None
-    doc_class: str = "report"
-    review: list[str] = field(default_factory=list)
+    A plain class rather than a dataclass: `eduread list` builds ten thousand of them and should
+    not pay for importing dataclasses (and inspect) first.
+    """
+
+    __slots__ = (
+        "num",
+        "id",
+        "title",
+        "place_name",
+        "place_path",
+        "issuer",
+        "parts",
+        "published",
+        "signed",
+        "doc_class",
+        "review",
+    )
+
+    def __init__(
+        self,
+        num: int,
+        id: str,  # noqa: A002 - the report's id, as everywhere else
+        title: str,
+        place_name: str,
+        place_path: list[str],
+        issuer: str,
+        parts: list[dict],
+        published: str | None,
+        signed: str | None,
+        doc_class: str = "report",
+        review: list[str] | None = None,
+    ) -> None:
+        self.num = num
+        self.id = id
+        self.title = title
+        self.place_name = place_name
+        self.place_path = place_path
+        self.issuer = issuer
+        self.parts = parts
+        self.published = published
+        self.signed = signed
+        self.doc_class = doc_class
+        self.review = [] if review is None else review
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Entry) and self._values() == other._values()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
+
+    def __repr__(self) -> str:
+        return "Entry(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__) + ")"
 
     def to_dict(self) -> dict:
         """JSON form used by `eduread list --json`."""
@@ -102,6 +145,8 @@ def _insert(conn: sqlite3.Connection, rows: Rows) -> int:
 
 def _update_parse(conn: sqlite3.Connection, num: int, report) -> None:
     """A new parse of an unchanged body: cache, listing columns and parts."""
+    from eduread.library.rows import cache_row, listing, part_rows
+
     _body, data_json, outline_json = cache_row(report)
     conn.execute(
         "UPDATE parses SET parser_version = ?, data = ?, outline = ? WHERE num = ?",
@@ -280,6 +325,7 @@ class Library:
         replaced whole, since every stored offset and its search index point into the old body.
         Returns the numbers of the replacements.
         """
+        from eduread.library.rows import Rows
         from eduread.parse.report import parse_text
         from eduread.text.matching import match_form
 
