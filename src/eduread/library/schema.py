@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from eduread.library.packed import pack
+from eduread.library.packed import pack, unpack
 
 # 2: word_df; 4: trigrams replace FTS5; 5: class, review, corrections; 6: the index moves to
 # tantivy beside the database, originals and parse caches are stored compressed
@@ -56,7 +56,7 @@ CREATE TABLE IF NOT EXISTS parses (
 );
 CREATE TABLE IF NOT EXISTS keywords (
     num INTEGER PRIMARY KEY REFERENCES reports(num) ON DELETE CASCADE,
-    words TEXT NOT NULL                -- JSON {word: count} from jieba
+    words BLOB NOT NULL                -- JSON {word: count} from jieba, packed (packed.py)
 );
 CREATE TABLE IF NOT EXISTS word_df (word TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS bookmarks (
@@ -109,7 +109,6 @@ def create(conn: sqlite3.Connection, progress: Callable[[int, int], None] | None
     if row is not None and int(row[0]) < 6:  # the index leaves the database; texts are packed
         for table in OLD_INDEX_TABLES:
             conn.execute(f"DROP TABLE IF EXISTS {table}")
-        _pack_texts(conn, progress)
     if row is not None and int(row[0]) < 5:  # class and review columns; the reparse fills them
         have = {r[1] for r in conn.execute("PRAGMA table_info(reports)")}
         if "doc_class" not in have:
@@ -119,10 +118,12 @@ def create(conn: sqlite3.Connection, progress: Callable[[int, int], None] | None
     for statement in DDL.split(";\n"):
         if statement.strip():
             conn.execute(statement)
+    if row is not None and int(row[0]) < 6:
+        _pack_texts(conn, progress)
     if row is not None and row[0] == "1":  # from version 1: count the stored words once
         counts: dict[str, int] = {}
         for (words,) in conn.execute("SELECT words FROM keywords"):
-            for word in json.loads(words):
+            for word in json.loads(unpack(words)):
                 counts[word] = counts.get(word, 0) + 1
         conn.executemany("INSERT OR REPLACE INTO word_df(word, df) VALUES (?, ?)", counts.items())
     conn.execute("INSERT OR REPLACE INTO state(key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
@@ -131,12 +132,13 @@ def create(conn: sqlite3.Connection, progress: Callable[[int, int], None] | None
 
 
 def _pack_texts(conn: sqlite3.Connection, progress: Callable[[int, int], None] | None) -> None:
-    """Compress the originals and parse caches that older versions stored as plain text."""
+    """Compress the originals, parse caches and word counts older versions stored as plain text."""
     nums = [n for (n,) in conn.execute("SELECT num FROM texts WHERE typeof(original) = 'text' ORDER BY num")]
     for done, num in enumerate(nums, 1):
-        (original,) = conn.execute("SELECT original FROM texts WHERE num = ?", (num,)).fetchone()
-        conn.execute("UPDATE texts SET original = ? WHERE num = ?", (pack(original), num))
+        original, body = conn.execute("SELECT original, body FROM texts WHERE num = ?", (num,)).fetchone()
+        conn.execute("UPDATE texts SET original = ? WHERE num = ?", (pack(original, body), num))
         if progress and (done % 200 == 0 or done == len(nums)):
             progress(done, len(nums))
-    rows = conn.execute("SELECT num, data FROM parses WHERE typeof(data) = 'text'").fetchall()
-    conn.executemany("UPDATE parses SET data = ? WHERE num = ?", [(pack(data), num) for num, data in rows])
+    for table, column in (("parses", "data"), ("keywords", "words")):
+        rows = conn.execute(f"SELECT num, {column} FROM {table} WHERE typeof({column}) = 'text'").fetchall()
+        conn.executemany(f"UPDATE {table} SET {column} = ? WHERE num = ?", [(pack(v), n) for n, v in rows])

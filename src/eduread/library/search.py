@@ -3,7 +3,7 @@
 The index (index.py) is tantivy's, one token per character with positions, so a term of one
 character is a term query and a longer one a phrase query: exactly the reports that contain it
 as a substring. The engine scores each report by bm25 from the term's frequency in it; the
-frequency is read back from that score (`_Frequencies`), so the totals come from the engine
+frequency is read back from that score (`frequencies`), so the totals come from the engine
 without reading the texts. Only the page's reports are read, for their hits and snippets, and
 they check the read-back counts: if one disagrees, every matched report is counted by a scan.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 import heapq
 import json
 import re
-import struct
 import time
 
 from eduread.library import index
@@ -143,12 +142,8 @@ def count(text: str, term: str) -> int:
     return len(occurrences(text, term)) if overlaps else text.count(term)
 
 
-def _f32(x: float) -> float:
-    return struct.unpack("f", struct.pack("f", x))[0]
-
-
 def _weight(explanation: str) -> float:
-    """bm25's (K1 + 1) · idf for one term or phrase, as the engine computed it (32-bit floats)."""
+    """bm25's (K1 + 1) · idf for one term, as the engine's explanation of a score gives it."""
     found: dict[str, float] = {}
 
     def walk(node: dict) -> None:
@@ -161,15 +156,16 @@ def _weight(explanation: str) -> float:
             walk(child)
 
     walk(json.loads(explanation))
-    return _f32(_f32(found["k1"]) * _f32(found["idf"]))
+    return found["k1"] * found["idf"]
 
 
-class _Frequencies:
+class _LengthFactors:
     """Each report's length factor in bm25, learnt from the sentinel every report holds once.
 
-    A term's score in a report is W · f / (f + c): W is the term's weight (from one explanation),
-    c the report's length factor, the same for every term. The sentinel occurs once in every
-    report, so its score gives c; then any score gives back f, the term's frequency.
+    bm25 scores a term that occurs f times in a report W · f / (f + c): W belongs to the term,
+    c to the report (its length against the average), the same for every term. The sentinel
+    occurs once in every report, so its score there, W₀ / (1 + c), gives c. Computed once per
+    commit of the index.
     """
 
     def __init__(self, engine, schema) -> None:
@@ -177,74 +173,83 @@ class _Frequencies:
 
         query = tantivy.Query.term_query(schema, "body", index.SENTINEL)
         hits = engine.search(query, limit=max(1, engine.num_docs), count=False).hits
-        self.factor: dict[tuple[int, int], float] = {}
+        self.of: dict[int, float] = {}
         if hits:
             weight = _weight(query.explain(engine, hits[0][1]).to_json())
-            for score, address in hits:
-                self.factor[(address.segment_ord, address.doc)] = weight / score - 1 if score else 0.0
+            nums = engine.fast_field_values("num", [address for _score, address in hits])
+            self.of = {num: weight / score - 1 for (score, _a), num in zip(hits, nums, strict=True) if score}
 
-    def frequency(self, weight: float, score: float, address) -> float | None:
-        """The frequency a score implies, or None when it cannot be read back exactly."""
-        c = self.factor.get((address.segment_ord, address.doc))
-        if c is None or weight <= 0:
-            return None
+
+def frequencies(
+    nums: list[int], scores: list[float], factors: dict[int, float], known: dict[int, int]
+) -> tuple[dict[int, int], list[int]] | None:
+    """Each report's frequency of a term, read back from its bm25 score; None if they disagree.
+
+    `known` holds exact counts of a few of the reports (the page's, read for their hits): the
+    first gives the term's weight W = s · (f + c) / f, the rest check it. Reports whose score
+    cannot be read back exactly come back in the second list, to be counted by a scan.
+    """
+    anchor = next(((num, f) for num, f in known.items() if f and num in factors), None)
+    if anchor is None:
+        return None
+    score_of = dict(zip(nums, scores, strict=True))
+    num, f = anchor
+    weight = score_of[num] * (f + factors[num]) / f
+    found: dict[int, int] = {}
+    unsure: list[int] = []
+    for num, score in zip(nums, scores, strict=True):
+        c = factors.get(num)
         r = score / weight
-        if not 0 < r < 1:
-            return None
+        if c is None or not 0 < r < 1:
+            unsure.append(num)
+            continue
         f = c * r / (1 - r)
         whole = round(f)
-        return whole if whole >= 1 and abs(f - whole) < 0.2 else None
+        if whole >= 1 and abs(f - whole) < 0.2:
+            found[num] = whole
+        else:
+            unsure.append(num)
+    if any(found.get(num, f) != f for num, f in known.items()):
+        return None
+    return found, unsure
 
 
 class Searcher:
-    """Answers queries against one library; keeps the engine's per-report factors between queries."""
+    """Answers queries against one library; keeps the reports' length factors between queries."""
 
     def __init__(self, library: Library) -> None:
         self.library = library
         self.conn = library.conn
         self.text_index = index.TextIndex(library.folder)
-        self._frequencies: _Frequencies | None = None
+        self._factors: _LengthFactors | None = None
         self._generation: str | None = None
 
     def _engine(self):
-        """The engine's searcher over the last commit, and the frequency reader for it."""
+        """The engine's searcher over the last commit, and the length factors for it."""
         engine = self.text_index.searcher()
         try:
             generation = (self.text_index.path / "meta.json").read_text(encoding="utf-8")
         except OSError:
             generation = None
-        if self._frequencies is None or generation is None or generation != self._generation:
-            self._frequencies = _Frequencies(engine, self.text_index.index().schema)
+        if self._factors is None or generation is None or generation != self._generation:
+            self._factors = _LengthFactors(engine, self.text_index.index().schema)
             self._generation = generation
-        return engine, self._frequencies
+        return engine, self._factors.of
 
-    def counts(self, term: str) -> tuple[dict[int, int], dict[int, float], list[int]]:
-        """(report → occurrences, report → bm25 score, reports whose count needs a scan) for a term."""
+    def matches(self, engine, term: str) -> tuple[list[int], list[float]]:
+        """Every report holding term as a substring, best bm25 score first, with the scores."""
         import tantivy
 
-        engine, frequencies = self._engine()
         schema = self.text_index.index().schema
         if len(term) == 1:
             query = tantivy.Query.term_query(schema, "body", term)
-        else:
+        else:  # one token per character: a phrase of them is exactly the substring
             query = tantivy.Query.phrase_query(schema, "body", list(term))
         hits = engine.search(query, limit=max(1, engine.num_docs), count=False).hits
         if not hits:
-            return {}, {}, []
-        weight = _weight(query.explain(engine, hits[0][1]).to_json())
+            return [], []
         nums = engine.fast_field_values("num", [address for _score, address in hits])
-        found: dict[int, int] = {}
-        scores: dict[int, float] = {}
-        unsure = []
-        for (score, address), num in zip(hits, nums, strict=True):
-            scores[num] = score
-            f = frequencies.frequency(weight, score, address)
-            if f is None:
-                unsure.append(num)
-                found[num] = 0
-            else:
-                found[num] = f
-        return found, scores, unsure
+        return nums, [score for score, _address in hits]
 
     def search(
         self,
@@ -258,51 +263,81 @@ class Searcher:
     ) -> SearchResult:
         """Ranked hits for a query; every term must occur in a report for it to count."""
         started = time.perf_counter()
+        self.library.repair_index()  # another process's write may have been cut short
         terms = parse_query(query)
         result = SearchResult(query=query, terms=terms)
-        self.library.repair_index()  # another process's write may have been cut short
         if not terms or not self.text_index.exists():
             result.took_ms = (time.perf_counter() - started) * 1000
             return result
         try:
-            per_term = [self.counts(t) for t in terms]
+            engine, factors = self._engine()
+            per_term = [self.matches(engine, t) for t in terms]
         except (ValueError, OSError, index.IndexError_) as err:
             raise LibraryError(
                 f"{self.library.path}: the search index is damaged ({err}); run `eduread reindex`"
             ) from None
-        docs = set(per_term[0][0])
-        for counts, _scores, _unsure in per_term[1:]:
-            docs &= set(counts)
         allowed = self.library.filtered_nums(place, year, kind)
-        if allowed is not None:
-            docs &= allowed
-        scores = {d: sum(t[1][d] for t in per_term) for d in docs}
-        # A page needs at most `limit` reports (each gives at least one hit): no full sort.
-        ranked = heapq.nsmallest(limit, docs, key=lambda d: (-scores[d], d))
+        if len(terms) == 1 and allowed is None:  # the engine's order is the ranking
+            docs: set[int] | list[int] = per_term[0][0]
+            ranked = per_term[0][0][:limit]
+        else:
+            maps = [dict(zip(nums, scores, strict=True)) for nums, scores in per_term]
+            common = set(maps[0])
+            for other in maps[1:]:
+                common &= other.keys()
+            if allowed is not None:
+                common &= allowed
+            combined = {d: sum(m[d] for m in maps) for d in common}
+            # A page needs at most `limit` reports (each gives at least one hit): no full sort.
+            ranked = heapq.nsmallest(limit, common, key=lambda d: (-combined[d], d))
+            docs = common
         result.ranked = ranked
         result.reports = len(docs)
         read = self._fill_hits(result, terms, ranked, limit, per_report)
-        unsure = {d for _c, _s, u in per_term for d in u if d in docs}
-        if any(per_term[i][0].get(num) != n for (num, i), n in read.items() if num not in unsure):
-            unsure = docs  # the engine's arithmetic is not what `_Frequencies` expects: count them all
-        for num in unsure:
-            if all((num, i) in read for i in range(len(terms))):
-                continue
-            body = match_form(self.library.body(num))
-            for i, term in enumerate(terms):
-                read[(num, i)] = count(body, term)
         result.total = sum(
-            read[(d, i)] if (d, i) in read else per_term[i][0][d] for d in docs for i in range(len(terms))
+            self._total(i, term, per_term[i], docs, factors, read) for i, term in enumerate(terms)
         )
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
 
+    def _total(
+        self,
+        i: int,
+        term: str,
+        matched: tuple[list[int], list[float]],
+        docs: set[int] | list[int],
+        factors: dict[int, float],
+        read: dict[tuple[int, int], int],
+    ) -> int:
+        """Occurrences of the i-th term in the reports counted: from the engine, else by a scan."""
+        if not docs:
+            return 0
+        nums, scores = matched
+        if isinstance(docs, set) and len(docs) < len(nums):
+            kept = [(n, s) for n, s in zip(nums, scores, strict=True) if n in docs]
+            nums, scores = [n for n, _s in kept], [s for _n, s in kept]
+        known = {num: n for (num, j), n in read.items() if j == i}
+        answer = frequencies(nums, scores, factors, known)
+        if answer is None:  # the engine's arithmetic is not what this expects: count every report
+            found, unsure = {}, list(nums)
+        else:
+            found, unsure = answer
+        total = sum(found.values())
+        for num in unsure:
+            total += known[num] if num in known else count(match_form(self.library.body(num)), term)
+        return total
+
     def _fill_hits(
         self, result: SearchResult, terms: list[str], ranked: list[int], limit: int, per_report: int
     ) -> dict[tuple[int, int], int]:
-        """Hits of the page's reports; returns each (report, term index) → occurrences it counted."""
+        """Hits of the page's reports; returns each (report, term index) → occurrences it counted.
+
+        Reads reports until the page is full, and at least two (their counts check the engine's).
+        """
         counted: dict[tuple[int, int], int] = {}
-        for num in ranked:
+        for done, num in enumerate(ranked):
+            if len(result.hits) >= limit and done >= 2:
+                break
             entry = self.library.entry(num)
             if entry is None:
                 continue

@@ -134,7 +134,8 @@ def _insert(conn: sqlite3.Connection, rows: Rows) -> int:
     num = int(cur.lastrowid or 0)
     _write_parts(conn, num, rows.parts)
     conn.execute(
-        "INSERT INTO texts(num, original, body) VALUES (?,?,?)", (num, pack(rows.original), rows.body)
+        "INSERT INTO texts(num, original, body) VALUES (?,?,?)",
+        (num, pack(rows.original, rows.body), rows.body),
     )
     conn.execute(
         "INSERT INTO parses(num, parser_version, data, outline) VALUES (?,?,?,?)",
@@ -170,7 +171,7 @@ def _add_words(conn: sqlite3.Connection, items: list[tuple[int, dict[str, int]]]
     """Reports' jieba word counts, and each word's document frequency with them."""
     conn.executemany(
         "INSERT INTO keywords(num, words) VALUES (?, ?)",
-        [(num, json.dumps(words, ensure_ascii=False)) for num, words in items],
+        [(num, pack(json.dumps(words, ensure_ascii=False))) for num, words in items],
     )
     df = Counter(word for _num, words in items for word in words)  # one upsert per word a batch
     conn.executemany(
@@ -183,7 +184,8 @@ def _delete(conn: sqlite3.Connection, num: int) -> None:
     """Remove one report's rows (the caller removes its index entry in the same write)."""
     row = conn.execute("SELECT words FROM keywords WHERE num = ?", (num,)).fetchone()
     if row is not None:
-        conn.executemany("UPDATE word_df SET df = df - 1 WHERE word = ?", [(w,) for w in json.loads(row[0])])
+        words = json.loads(unpack(row[0]))
+        conn.executemany("UPDATE word_df SET df = df - 1 WHERE word = ?", [(w,) for w in words])
     conn.execute("DELETE FROM reports WHERE num = ?", (num,))
 
 
@@ -342,7 +344,7 @@ class Library:
                 ).fetchone()
                 if row is None:
                     continue
-                original, body, source = unpack(row[0]), row[1], row[2]
+                original, body, source = unpack(row[0], row[1]), row[1], row[2]
                 report = parse_text(original, strict=False)
                 if report.body == body:
                     _update_parse(conn, num, report)
@@ -488,7 +490,7 @@ class Library:
         original, body = self.conn.execute(
             "SELECT original, body FROM texts WHERE num = ?", (num,)
         ).fetchone()
-        report = parse_text(unpack(original), strict=False)
+        report = parse_text(unpack(original, body), strict=False)
         if report.body == body:
             with self.transaction() as conn:
                 _update_parse(conn, num, report)
@@ -538,4 +540,4 @@ class Library:
     def keywords(self, num: int) -> dict[str, int]:
         """A report's stored jieba word counts (empty until computed)."""
         row = self.conn.execute("SELECT words FROM keywords WHERE num = ?", (num,)).fetchone()
-        return json.loads(row[0]) if row else {}
+        return json.loads(unpack(row[0])) if row else {}
