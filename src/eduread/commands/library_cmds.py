@@ -74,16 +74,21 @@ def _import(library: Library, args: argparse.Namespace) -> int:
 
 
 def _list(library: Library, args: argparse.Namespace) -> int:
-    entries = library.entries(place=args.place, year=args.year, kind=args.kind)
     if args.json:
-        _write_json([e.to_dict() for e in entries])
+        if sys.stdout.isatty():
+            _write_json(json.loads(library.listing_json(place=args.place, year=args.year, kind=args.kind)))
+        else:  # compact for a pipe: SQLite's JSON text as it is
+            sys.stdout.write(library.listing_json(place=args.place, year=args.year, kind=args.kind) + "\n")
         return 0
-    from eduread.commands.listing import lines
+    from eduread.commands.listing import lines, listing_cells
 
+    rows = library.listing(place=args.place, year=args.year, kind=args.kind)
     width = os.get_terminal_size(sys.stdout.fileno()).columns if sys.stdout.isatty() else None
-    if entries:
-        sys.stdout.write("".join(line.rstrip() + "\n" for line in lines(entries, width)))
-    sys.stdout.write(f"{len(entries)} reports\n")
+    if rows:
+        sys.stdout.write(
+            "".join(line.rstrip() + "\n" for line in lines([], width, cells=listing_cells(rows)))
+        )
+    sys.stdout.write(f"{len(rows)} reports\n")
     return 0
 
 

@@ -7,8 +7,15 @@ to fit the terminal. Piped output is never cut.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable, Iterator
-from unicodedata import east_asian_width
+
+# East Asian Wide and Fullwidth blocks (what rich.cells counts as two cells for this text)
+_NARROW = re.compile(
+    "[^\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]+"
+)
 
 
 def cell_len(text: str) -> int:
@@ -19,7 +26,7 @@ def cell_len(text: str) -> int:
     """
     if text.isascii():
         return len(text)
-    return len(text) + sum(1 for ch in text if east_asian_width(ch) in "WF")
+    return len(text) + len(_NARROW.sub("", text))  # what is left are the wide characters
 
 
 PLACE_LEVELS = 2  # the city and county levels say where; the province is one more click away
@@ -52,22 +59,46 @@ def row_cells(entry) -> list[str]:  # entry: Entry
     return [entry.id[:10], place, parts, entry.published or "—", entry.title]
 
 
+def listing_cells(rows: Iterable[tuple]) -> Iterator[list[str]]:
+    """`row_cells` of Library.listing rows: each distinct place or parts JSON is read once."""
+    places: dict[str, str] = {}
+    parts: dict[str, str] = {}
+    for rid, place_name, place_json, parts_json, published, title in rows:
+        place = places.get(place_json)
+        if place is None:
+            place = places[place_json] = " › ".join(json.loads(place_json)[-PLACE_LEVELS:])
+        shown = parts.get(parts_json)
+        if shown is None:
+            shown = parts[parts_json] = ", ".join(f"{p['year']}{p['label']}" for p in json.loads(parts_json))
+        yield [rid[:10], place or place_name, shown, published or "—", title]
+
+
 MIN_TITLE = 12
 SHRINK = ((2, 12), (1, 8), (3, 0))  # (column, narrowest): parts first, then place, then published
 
 
-def lines(entries: Iterable, width: int | None) -> Iterator[str]:
+def lines(entries: Iterable, width: int | None, *, cells: Iterable[list[str]] | None = None) -> Iterator[str]:
     """Header and rows, columns as wide as their widest cell; with a width, each line fits it.
 
     When the terminal is narrow, parts give way first, then place, then the date, so the title
-    keeps at least a few words.
+    keeps at least a few words. `cells` may give the rows' cells ready made (listing_cells).
     """
     header = ["id", "place", "parts", "published", "title"]
-    rows = [header, *(row_cells(e) for e in entries)]
-    widths = [max(cell_len(r[i]) for r in rows) for i in range(len(header) - 1)]
+    rows = [header, *(cells if cells is not None else (row_cells(e) for e in entries))]
+    known: dict[str, int] = {}  # places, parts and dates repeat: measure each once
+
+    def measure(text: str) -> int:
+        size = known.get(text)
+        if size is None:
+            size = known[text] = cell_len(text)
+        return size
+
+    sizes = [[measure(c) for c in row[:-1]] for row in rows]
+    widths = [max(r[i] for r in sizes) for i in range(len(header) - 1)]
     if width is None:
-        for cells in rows:
-            yield GAP.join([*(pad(c, w) for c, w in zip(cells, widths, strict=False)), cells[-1]])
+        for row, size in zip(rows, sizes, strict=True):
+            padded = [c + " " * (w - n) for c, n, w in zip(row, size, widths, strict=False)]
+            yield GAP.join([*padded, row[-1]])
         return
     widths[1], widths[2] = min(widths[1], 24), min(widths[2], 26)
     for column, narrowest in SHRINK:

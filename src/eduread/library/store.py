@@ -418,6 +418,34 @@ class Library:
         sql += " ORDER BY place_path, published, num"
         return [_entry(r) for r in self.conn.execute(sql, args)]
 
+    def listing(
+        self, *, place: str | None = None, year: int | None = None, kind: str | None = None
+    ) -> list[tuple[str, str, str, str, str | None, str]]:
+        """(id, place name, place path JSON, parts JSON, published, title) rows in `entries` order.
+
+        What `eduread list` prints, without building an Entry (and parsing its JSON) per report.
+        """
+        sql = "SELECT id, place_name, place_path, parts, published, title FROM reports"
+        where, args = self._filters(place, year, kind)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return self.conn.execute(sql + " ORDER BY place_path, published, num", args).fetchall()
+
+    def listing_json(
+        self, *, place: str | None = None, year: int | None = None, kind: str | None = None
+    ) -> str:
+        """`[e.to_dict() for e in entries(...)]` as compact JSON text, put together by SQLite."""
+        sql = (
+            "SELECT json_object('id', id, 'place', place_name, 'place_path', json(place_path),"
+            " 'parts', json(parts), 'published', published, 'title', title, 'class', doc_class,"
+            " 'review', json(review)) FROM reports"
+        )
+        where, args = self._filters(place, year, kind)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        rows = self.conn.execute(sql + " ORDER BY place_path, published, num", args)
+        return "[" + ",".join(r[0] for r in rows) + "]"
+
     def filtered_nums(self, place: str | None, year: int | None, kind: str | None) -> set[int] | None:
         """Numbers of the reports a filter admits; None when there is no filter."""
         where, args = self._filters(place, year, kind)
