@@ -259,16 +259,21 @@ def test_damaged_index_names_reindex(tmp_path: Path) -> None:
     assert fixed["total"] == 12
 
 
-@pytest.mark.parametrize("extra", [[], ["--json"]])
-def test_list_loads_neither_jieba_nor_numpy_nor_rich_tables(tmp_path: Path, extra: list[str]) -> None:
-    heavy = ("jieba", "numpy", "tantivy", "rich.table", "rich.console", "eduread.parse.report")
+@pytest.mark.parametrize(
+    "command",
+    [["list"], ["list", "--json"], ["search", "教师队伍"], ["search", "学", "--json"]],
+)
+def test_list_and_search_load_only_what_they_use(tmp_path: Path, command: list[str]) -> None:
+    heavy = ["jieba", "numpy", "rich", "dataclasses", "eduread.parse.report", "eduread.library.rows"]
+    if command[0] == "list":
+        heavy.append("tantivy")
     assert eduread(tmp_path / "h", "list").returncode == 0  # the first run stores the seeds
     code = (
-        f"import sys; from eduread.cli import main; main(['--library', sys.argv[1], 'list', *{extra!r}]);"
+        f"import sys; from eduread.cli import main; main(['--library', sys.argv[1], *{command!r}]);"
         f"print('LOADED', [m for m in {heavy!r} if m in sys.modules], file=sys.stderr)"
     )
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "h")], capture_output=True, text=True)
-    assert out.stderr.strip().endswith("LOADED []")
+    assert out.stderr.strip().endswith("LOADED []"), out.stderr
 
 
 def test_list_lines_fit_the_terminal_and_pipes_get_everything(library: Library) -> None:

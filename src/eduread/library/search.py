@@ -182,36 +182,34 @@ class _LengthFactors:
 
 def frequencies(
     nums: list[int], scores: list[float], factors: dict[int, float], known: dict[int, int]
-) -> tuple[dict[int, int], list[int]] | None:
-    """Each report's frequency of a term, read back from its bm25 score; None if they disagree.
+) -> tuple[int, list[int]] | None:
+    """The reports' frequencies of a term read back from their bm25 scores, summed; None if wrong.
 
     `known` holds exact counts of a few of the reports (the page's, read for their hits): the
     first gives the term's weight W = s · (f + c) / f, the rest check it. Reports whose score
-    cannot be read back exactly come back in the second list, to be counted by a scan.
+    cannot be read back exactly are left out of the sum and listed, to be counted by a scan.
     """
-    anchor = next(((num, f) for num, f in known.items() if f and num in factors), None)
+    anchor = next((num for num, f in known.items() if f and num in factors), None)
     if anchor is None:
         return None
-    score_of = dict(zip(nums, scores, strict=True))
-    num, f = anchor
-    weight = score_of[num] * (f + factors[num]) / f
-    found: dict[int, int] = {}
+    f = known[anchor]
+    inverse = f / (scores[nums.index(anchor)] * (f + factors[anchor]))  # 1 / W
+    total = 0
     unsure: list[int] = []
-    for num, score in zip(nums, scores, strict=True):
-        c = factors.get(num)
-        r = score / weight
-        if c is None or not 0 < r < 1:
-            unsure.append(num)
-            continue
-        f = c * r / (1 - r)
-        whole = round(f)
-        if whole >= 1 and abs(f - whole) < 0.2:
-            found[num] = whole
-        else:
-            unsure.append(num)
-    if any(found.get(num, f) != f for num, f in known.items()):
-        return None
-    return found, unsure
+    get = factors.get
+    for num, score in zip(nums, scores, strict=True):  # the hot loop: ten thousand reports
+        c = get(num)
+        r = score * inverse
+        if c is not None and 0.0 < r < 1.0:
+            f = c * r / (1.0 - r)
+            whole = int(f + 0.5)
+            if whole >= 1 and -0.2 < f - whole < 0.2:
+                total += whole
+                if num in known and known[num] != whole:
+                    return None
+                continue
+        unsure.append(num)
+    return total, unsure
 
 
 class Searcher:
@@ -318,11 +316,8 @@ class Searcher:
             nums, scores = [n for n, _s in kept], [s for _n, s in kept]
         known = {num: n for (num, j), n in read.items() if j == i}
         answer = frequencies(nums, scores, factors, known)
-        if answer is None:  # the engine's arithmetic is not what this expects: count every report
-            found, unsure = {}, list(nums)
-        else:
-            found, unsure = answer
-        total = sum(found.values())
+        # None: the engine's arithmetic is not what this expects, so every report is counted
+        total, unsure = answer if answer is not None else (0, nums)
         for num in unsure:
             total += known[num] if num in known else count(match_form(self.library.body(num)), term)
         return total
