@@ -45,7 +45,8 @@ CREATE INDEX IF NOT EXISTS parts_year ON parts(year, kind);
 CREATE INDEX IF NOT EXISTS parts_num ON parts(num);
 CREATE TABLE IF NOT EXISTS texts (
     num INTEGER PRIMARY KEY REFERENCES reports(num) ON DELETE CASCADE,
-    original BLOB NOT NULL,            -- the decoded file text, verbatim, packed (packed.py)
+    original BLOB NOT NULL,            -- the decoded file text, verbatim, packed against the body
+                                       -- (packed.py): never change a body without repacking it
     body TEXT NOT NULL                 -- the cleaned body every offset points into
 );
 CREATE TABLE IF NOT EXISTS parses (
