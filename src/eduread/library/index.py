@@ -32,6 +32,10 @@ class IndexError_(Exception):
     """The index folder cannot be read; a rebuild from the database fixes it."""
 
 
+class Busy(Exception):
+    """Another process holds the index's writer: it is mid-write, and will leave things in step."""
+
+
 def index_text(body_match_form: str) -> str:
     """What is indexed for a report: the sentinel, then its body's match form (one token per char)."""
     return SENTINEL + body_match_form
@@ -141,8 +145,9 @@ class TextIndex:
     # ---- writing ---------------------------------------------------------------------------
 
     @contextmanager
-    def writer(self) -> Iterator[Writer]:
-        """tantivy's writer lock, waited for (another process may be writing); merges finish on exit."""
+    def writer(self, *, wait: bool = True) -> Iterator[Writer]:
+        """tantivy's writer lock, waited for (another process may be writing) or else `Busy`;
+        merges finish on exit."""
         import time
 
         index = self.index()
@@ -152,7 +157,11 @@ class TextIndex:
                 raw = index.writer(heap_size=HEAP, num_threads=1)
                 break
             except ValueError as err:
-                if "LockBusy" not in str(err) or time.monotonic() > deadline:
+                if "LockBusy" not in str(err):
+                    raise
+                if not wait:
+                    raise Busy() from None
+                if time.monotonic() > deadline:
                     raise
                 time.sleep(0.02)
         writer = Writer(raw, self._id(), index.schema)
@@ -286,7 +295,8 @@ def repair(
     """Bring the index in step with the database after an interrupted write; True if it changed.
 
     Small differences (an import killed between its two commits) are patched; a missing or
-    unreadable index, or one that lacks most reports, is rebuilt.
+    unreadable index, or one that lacks most reports, is rebuilt. When another process holds the
+    writer it is mid-write (a dead process's lock is released with it): nothing is done.
     """
     text_index = TextIndex(folder)
     try:
@@ -295,7 +305,7 @@ def repair(
         total = conn.execute("SELECT count(*) FROM reports").fetchone()[0]
         if len(differences(folder, conn)[0]) > max(1000, total // 2):
             raise IndexError_("most reports missing")
-        with text_index.writer() as writer:
+        with text_index.writer(wait=False) as writer:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 if in_step(folder, conn):  # another process repaired it, or finished its write
@@ -308,6 +318,8 @@ def repair(
                 conn.execute("ROLLBACK")
                 raise
         return True
+    except Busy:
+        return False
     except (IndexError_, ValueError, OSError):
         rebuild(folder, conn, progress)
         return True
