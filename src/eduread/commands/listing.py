@@ -59,6 +59,45 @@ def row_cells(entry) -> list[str]:  # entry: Entry
     return [entry.id[:10], place, parts, entry.published or "—", entry.title]
 
 
+def piped_lines(rows: list[tuple]) -> list[str]:
+    """`lines(…, width=None)` of Library.listing rows, header first, made in one pass per row.
+
+    Places, parts and dates repeat across a library: each distinct one is read from JSON,
+    measured and padded once, so a row costs a few dictionary lookups and one join.
+    """
+    place_of: dict[str, str] = {}
+    parts_of: dict[str, str] = {}
+    for _rid, place_name, place_json, parts_json, _published, _title in rows:
+        if place_json not in place_of:
+            place_of[place_json] = " › ".join(json.loads(place_json)[-PLACE_LEVELS:]) or place_name
+        if parts_json not in parts_of:
+            parts_of[parts_json] = ", ".join(f"{p['year']}{p['label']}" for p in json.loads(parts_json))
+    dates = {r[4] or "—" for r in rows}
+    widths = [
+        max([cell_len(r[0][:10]) for r in rows] + [2]),
+        max(map(cell_len, [*place_of.values(), "place"])),
+        max(map(cell_len, [*parts_of.values(), "parts"])),
+        max(map(cell_len, [*dates, "published"])),
+    ]
+
+    def padded(text: str, width: int) -> str:
+        return text + " " * (width - cell_len(text))
+
+    places = {k: padded(v, widths[1]) for k, v in place_of.items()}
+    parts = {k: padded(v, widths[2]) for k, v in parts_of.items()}
+    published = {d: padded(d, widths[3]) for d in dates}
+    head = GAP.join(
+        [padded(h, w) for h, w in zip(["id", "place", "parts", "published"], widths, strict=True)]
+    )
+    out = [head + GAP + "title"]
+    id_width = widths[0]
+    out.extend(
+        GAP.join((rid[:10].ljust(id_width), places[pj], parts[tj], published[pub or "—"], title))
+        for rid, _name, pj, tj, pub, title in rows
+    )
+    return out
+
+
 def listing_cells(rows: Iterable[tuple]) -> Iterator[list[str]]:
     """`row_cells` of Library.listing rows: each distinct place or parts JSON is read once."""
     places: dict[str, str] = {}
@@ -93,12 +132,15 @@ def lines(entries: Iterable, width: int | None, *, cells: Iterable[list[str]] | 
             size = known[text] = cell_len(text)
         return size
 
-    sizes = [[measure(c) for c in row[:-1]] for row in rows]
-    widths = [max(r[i] for r in sizes) for i in range(len(header) - 1)]
-    if width is None:
-        for row, size in zip(rows, sizes, strict=True):
-            padded = [c + " " * (w - n) for c, n, w in zip(row, size, widths, strict=False)]
-            yield GAP.join([*padded, row[-1]])
+    columns = [set(column) for column in zip(*(row[:-1] for row in rows), strict=True)]
+    widths = [max(map(measure, column)) for column in columns]
+    if width is None:  # each distinct cell padded once; ten thousand lines are then joins
+        padded = [
+            {c: c + " " * (w - measure(c)) for c in column} for column, w in zip(columns, widths, strict=True)
+        ]
+        p0, p1, p2, p3 = padded
+        for r in rows:
+            yield GAP.join((p0[r[0]], p1[r[1]], p2[r[2]], p3[r[3]], r[4]))
         return
     widths[1], widths[2] = min(widths[1], 24), min(widths[2], 26)
     for column, narrowest in SHRINK:
