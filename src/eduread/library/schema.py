@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS reports (
     doc_class TEXT NOT NULL DEFAULT 'report',  -- 'other': not a bureau's own work report
     review TEXT NOT NULL DEFAULT '[]'          -- JSON list of what could not be settled
 );
-CREATE INDEX IF NOT EXISTS reports_order ON reports(place_path, published, num);  -- listing order
+-- the order reports are listed in
+CREATE INDEX IF NOT EXISTS reports_order ON reports(place_path, published, num);
 CREATE TABLE IF NOT EXISTS corrections (
     num INTEGER PRIMARY KEY REFERENCES reports(num) ON DELETE CASCADE,
     data TEXT NOT NULL,                -- JSON of the fields a person set (place, year, kind, title)
