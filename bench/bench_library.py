@@ -238,7 +238,10 @@ def bench_corpus(name: str, texts: list[str], queries: dict[str, list[str]], wor
     ).fetchall()
     print("largest tables: " + ", ".join(f"{n} {s / 1e6:.0f} MB" for n, s in tables))
 
-    eduread = [sys.executable, "-m", "eduread", "--library", str(home)]
+    script = Path(sys.executable).parent / "eduread"  # the command a user runs, when installed
+    eduread = [str(script) if script.exists() else sys.executable, "--library", str(home)]
+    if not script.exists():
+        eduread[1:1] = ["-m", "eduread"]
     sql = "SELECT id, place_name, parts, published, title FROM reports ORDER BY place_path, published, num"
     ours = whole_process([*eduread, "list"], runs)
     sqlite = (

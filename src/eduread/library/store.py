@@ -9,17 +9,20 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
 
 from eduread.library import index, schema
 from eduread.library.packed import pack, unpack
 from eduread.paths import bundled_dir, library_dir
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a few ms of every command)
 if TYPE_CHECKING:  # rows.py is for writing: `eduread list` and `search` do not load it
+    from typing import TypeVar
+
     from eduread.library.rows import Rows
 
+    T = TypeVar("T")
+
 DB_NAME = "library.sqlite3"
-T = TypeVar("T")
 # progress(label, total) → a context yielding update(done, total): how long upkeep is shown
 Progress = Callable[[str, int], AbstractContextManager[Callable[[int, int], None]]]
 
