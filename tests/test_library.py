@@ -417,7 +417,7 @@ def test_word_frequencies_follow_imports_removals_and_upgrades(tmp_path: Path) -
     library.close()
 
 
-def test_trigram_positions_answer_overlaps_edges_and_lines(tmp_path: Path) -> None:
+def test_phrases_answer_overlaps_edges_and_lines(tmp_path: Path) -> None:
     """Derived from a seed: repeats that overlap, a term at the very start and end, one across a line."""
     text = SEED_TEXT[sorted(SEED_TEXT)[0]]
     folder = tmp_path / "edge"
