@@ -613,6 +613,8 @@ def test_reindex_builds_a_new_index_in_place(library: Library) -> None:
 
     before = index.stamp_on_disk(library.folder)
     expected = scan_counts(library, "教师队伍")
+    (library.folder / "index.build-99999").mkdir()  # what a rebuild killed midway leaves
+    (library.folder / "index.build-99999" / "meta.json").write_text("{}")
     assert library.reindex() == 5
     after = index.stamp_on_disk(library.folder)
     assert after is not None and before is not None and after[0] != before[0]

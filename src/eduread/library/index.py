@@ -232,17 +232,18 @@ def rebuild(
 ) -> int:
     """Build the index anew from the stored bodies into a fresh folder, then put it in place.
 
-    Holds the database's write lock throughout, so the rows cannot change under it; an
-    interruption leaves the old index (or none) and stamps that differ, so the next open
-    rebuilds or repairs again.
+    Holds the database's write lock throughout, so the rows cannot change under it and no
+    other rebuild runs; an interruption leaves the old index (or none) and stamps that differ,
+    so the next open rebuilds or repairs again, first clearing what the interrupted one left.
     """
     import shutil
 
     target = folder / INDEX_DIR
     fresh = folder / f"{INDEX_DIR}.build-{os.getpid()}"
-    shutil.rmtree(fresh, ignore_errors=True)
     conn.execute("BEGIN IMMEDIATE")
     try:
+        for left in [*folder.glob(f"{INDEX_DIR}.build-*"), *folder.glob(f"{INDEX_DIR}.old-*")]:
+            shutil.rmtree(left, ignore_errors=True)
         nums = [num for (num,) in conn.execute("SELECT num FROM reports ORDER BY num")]
         built = TextIndex(folder)
         built.path = fresh
