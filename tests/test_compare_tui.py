@@ -124,8 +124,12 @@ async def test_own_parts_figures_and_open_at_section(tmp_path: Path) -> None:
         await pilot.press("f")
         await _settle(pilot)
         table = screen.query_one("#pairs")
-        assert table.has_focus and table.row_count == 2
-        assert [str(c) for c in table.get_row_at(0)] == ["新增学位", "4.07万个", "2.86万个以上", "-1.21万个"]
+        # Pairs by what each figure counts: 农村公办幼儿园 21所 ↔ 47所 pairs now as well.
+        assert table.has_focus and table.row_count == 3
+        assert [str(c) for c in table.get_row_at(0)] == ["农村公办幼儿园", "21所", "47所", "+26所"]
+        assert [str(c) for c in table.get_row_at(1)] == ["新增学位", "4.07万个", "2.86万个以上", "-1.21万个"]
+        await pilot.press("down")
+        await _settle(pilot)
         await pilot.press("enter")
         await _settle(pilot)
         left, right = screen.query_one("#left", ComparePane), screen.query_one("#right", ComparePane)

@@ -145,7 +145,7 @@ def test_import_summary_duplicates_and_failures(tmp_path: Path) -> None:
         "<html><body><p>" + "他推开门,雨下个不停。" * 50 + "</p></body></html>", encoding="utf-8"
     )
     (folder / "english.txt").write_text("Annual report of nothing in particular. " * 50)
-    (folder / "ignored.pdf").write_bytes(b"%PDF")
+    (folder / "cut.pdf").write_bytes(b"%PDF")
     (folder / "binary.txt").write_bytes(bytes(range(256)) * 40)
     (folder / "huge.txt").write_text("教育" * (9 * 1024 * 1024), encoding="utf-8")  # 54 MB
     changsha = SEED_TEXT["002_68d8026e029efe2e.txt"]
@@ -156,13 +156,16 @@ def test_import_summary_duplicates_and_failures(tmp_path: Path) -> None:
     out = eduread(home, "import", str(folder), str(tmp_path / "missing"))
     assert out.returncode == 1
     assert "Traceback" not in out.stderr
-    assert "imported 1, duplicates skipped 1, failed 7" in out.stdout
+    # The novel and the school's plan are Chinese prose: imported as `other`, never refused.
+    assert "imported 3 (2 other documents), duplicates skipped 1, failed 6" in out.stdout
     errors = out.stderr.strip().splitlines()
-    assert len(errors) == 7 and all(line.startswith("eduread: ") for line in errors)
+    assert len(errors) == 6 and all(line.startswith("eduread: ") for line in errors)
     reasons = "\n".join(errors)
     assert "huge.txt: too large for a report (54 MB)" in reasons
     assert "binary.txt: binary file" in reasons
-    assert "school.txt: not a bureau's report: the title names a school (长沙市第一中学)" in reasons
+    assert "cut.pdf: damaged PDF" in reasons
+    others = [e for e in json.loads(eduread(home, "list", "--json").stdout) if e["class"] == "other"]
+    assert sorted(e["title"] for e in others) == ["", "长沙市第一中学2019年工作计划"]
     listed = json.loads(eduread(home, "list", "--json", "--place", "仙桃").stdout)
     assert [e["place"] for e in listed] == ["仙桃市"] and listed[0]["place_path"] == ["湖北省", "仙桃市"]
 

@@ -48,8 +48,8 @@ def test_bad_files_one_line_each_good_still_print(tmp_path: Path) -> None:
         "第一章 风起\n\n" + "他走进了那间屋子,窗外下着雨,灯光昏暗,桌上放着一封旧信。" * 30, encoding="utf-8"
     )
     (tmp_path / "folder").mkdir()
-    bad = ["missing.txt", "empty.txt", "binary.txt", "english.txt", "novel.txt", "folder"]
-    out = run("parse", "--json", *(str(tmp_path / b) for b in bad), HUAIHUA)
+    bad = ["missing.txt", "empty.txt", "binary.txt", "english.txt", "folder"]
+    out = run("parse", "--json", *(str(tmp_path / b) for b in bad), str(tmp_path / "novel.txt"), HUAIHUA)
     assert out.returncode == 1
     assert "Traceback" not in out.stderr
     lines = out.stderr.strip().splitlines()
@@ -57,8 +57,12 @@ def test_bad_files_one_line_each_good_still_print(tmp_path: Path) -> None:
     for name, line in zip(bad, lines, strict=True):
         assert name in line and line.startswith("eduread: ")
     assert "no such file" in lines[0] and "empty" in lines[1] and "binary" in lines[2]
-    assert "not a report" in lines[4]
-    assert json.loads(out.stdout)[0]["place"]["name"] == "怀化市"
+    assert "not Chinese" in lines[3]
+    # Chinese prose that is not a report is read all the same, as `other` with its reason.
+    novel, huaihua = json.loads(out.stdout)
+    assert novel["class"] == "other" and "education" in novel["class_reason"]
+    assert huaihua["class"] == "report" and huaihua["review"] == []
+    assert huaihua["place"]["name"] == "怀化市"
 
 
 def test_gbk_file_parses(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from conftest import EXPECTED, seed_path
 from eduread.parse import Report, parse_bytes
+from eduread.text.matching import match_form
 
 
 def _shape(report: Report) -> tuple:
@@ -78,7 +79,35 @@ def test_variant_parses_the_same(name: str, variant: str) -> None:
     if variant == "gb18030":
         text = text.replace("\xa0", " ")  # GB18030 keeps NBSP, but keep the test about encoding only
     changed, is_html = VARIANTS[variant](text)
-    assert _shape(parse_bytes(changed, f"{name}:{variant}", html=is_html)) == _shape(original)
+    report = parse_bytes(changed, f"{name}:{variant}", html=is_html)
+    if variant == "fullwidth":
+        # The report's own characters are kept: the shape is the same once folded for matching.
+        assert _folded(_shape(report)) == _folded(_shape(original))
+        assert "，" in report.body and "（" in report.title + report.body
+    else:
+        assert _shape(report) == _shape(original)
+
+
+def _folded(value: object) -> object:
+    if isinstance(value, str):
+        return match_form(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_folded(v) for v in value)
+    return value
+
+
+def test_fullwidth_report_keeps_its_own_punctuation() -> None:
+    """The body, titles and figures show the characters the report was written with, offsets intact."""
+    text = _fullwidth(seed_path(EXPECTED[0]["file"]).read_text(encoding="utf-8"))
+    report = parse_bytes(text.encode("utf-8"), "fullwidth.txt")
+    assert report.body in text.replace("\r", "")
+    assert any("（" in s.marker for s in report.all_sections())
+    for section in report.all_sections():
+        assert report.body[section.title_start : section.title_end] == section.title
+        assert "," not in section.title or "，" not in text
+    for figure in report.figures:
+        assert report.body[figure.start : figure.end] == figure.text
+    assert any("．" in f.text or "０" in f.text for f in report.figures)
 
 
 def test_big5_text_decodes() -> None:

@@ -93,3 +93,17 @@ def test_a_tie_keeps_the_longer_word_as_jieba_does(tmp_path: Path) -> None:
     assert tk.total == 1000
     assert tk.lcut("甲乙", HMM=False) == ["甲乙"]
     assert list(WordRoute(tk.FREQ, tk.total).cut("丁甲乙丁")) == tk.lcut("丁甲乙丁", HMM=False)
+
+
+def test_saved_tables_segment_exactly_as_built(tmp_path) -> None:
+    """The cache a one-file import loads instead of rebuilding must give jieba's words all the same."""
+    from eduread.text import segment
+    from eduread.text.word_route import WordRoute
+
+    dt = segment._jieba().dt
+    built = WordRoute(dt.FREQ, dt.total)
+    built.save(str(tmp_path / "route.npz"))
+    loaded = WordRoute.load(str(tmp_path / "route.npz"))
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        assert list(loaded.route(text)) == list(built.route(text))

@@ -9,20 +9,75 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a few ms
 if TYPE_CHECKING:
     import argparse
 
-COMMANDS = ("parse", "import", "list", "search", "compare", "remove", "reindex")
+COMMANDS = ("parse", "import", "list", "search", "compare", "edit", "remove", "reindex", "check")
+YEARS = (1900, 2200)
+
+
+def _year(text: str) -> int:
+    """--year: a calendar year, so a typo is refused here rather than deep in a query."""
+    import argparse
+
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a year: {_shown(text)!r}") from None
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise argparse.ArgumentTypeError(f"not a year: {_shown(text)} (give one like 2020)")
+    return year
+
+
+def _limit(text: str) -> int:
+    """--limit: a positive count of hits."""
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {_shown(text)!r}") from None
+    if not 1 <= value <= 100_000:
+        raise argparse.ArgumentTypeError(f"{_shown(text)} is out of range (1 to 100000)")
+    return value
+
+
+def _shown(text: str) -> str:
+    """An argument as it can be printed: bytes that were not UTF-8 become \\xff escapes."""
+    return _words(text)[:60]
+
+
+def _words(text: str) -> str:
+    """A typed word as valid text: a byte that is not UTF-8 (a surrogate in argv) becomes U+FFFD.
+
+    Queries, places and ids are compared with stored text, which never holds such bytes.
+    """
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogatepass")
+    return raw.decode("utf-8", "replace")
 
 
 def _parser() -> argparse.ArgumentParser:
     import argparse  # only for subcommands: opening the reader does not pay for it
 
-    class Parser(argparse.ArgumentParser):
-        """Help laid out to the terminal's width, found without argparse's import of shutil."""
+    class OneLineParser(argparse.ArgumentParser):
+        """Usage mistakes as one line naming the command's --help, like every other error; help
+        laid out to the terminal's width, found without argparse's import of shutil."""
 
         def __init__(self, *args, **kwargs) -> None:
             kwargs.setdefault("formatter_class", _formatter)
             super().__init__(*args, **kwargs)
 
-    parser = Parser(
+        def error(self, message: str) -> None:  # type: ignore[override]
+            from eduread.errors import one_line
+
+            self.exit(2, f"eduread: {one_line(message)} (see `{self.prog} --help`)\n")
+
+    parser = OneLineParser(
         prog="eduread",
         description="Read, compare and search Chinese education bureaus' work reports.",
         epilog="With no command, `eduread [PATH]` opens the reader (importing PATH first if it is new).",
@@ -31,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
         "--library", metavar="DIR", help="library folder (default: $EDUREAD_HOME or the user data dir)"
     )
     # prog given: argparse would otherwise lay out a help formatter (and import shutil) to find it
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog="eduread", parser_class=Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog="eduread", parser_class=OneLineParser)
 
     p = sub.add_parser("parse", help="parse report files and print what was found")
     p.add_argument("files", nargs="+", metavar="FILE")
@@ -39,19 +94,24 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", help="import files, folders or globs into the library")
     p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument(
+        "--reports-only",
+        action="store_true",
+        help="skip documents that are not a bureau's own work report (news, a school's plan …) instead of keeping them as 'other'",
+    )
 
     p = sub.add_parser("list", help="list the reports in the library")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--place", help="place name or part of it (怀化, 南通)")
-    p.add_argument("--year", type=int)
+    p.add_argument("--place", type=_words, help="place name or part of it (怀化, 南通)")
+    p.add_argument("--year", type=_year)
     p.add_argument("--kind", choices=["summary", "plan"])
 
     p = sub.add_parser("search", help="find text in every report")
-    p.add_argument("query", nargs="+")
+    p.add_argument("query", nargs="+", type=_words)
     p.add_argument("--json", action="store_true")
-    p.add_argument("--limit", type=int, default=20)
-    p.add_argument("--place")
-    p.add_argument("--year", type=int)
+    p.add_argument("--limit", type=_limit, default=20)
+    p.add_argument("--place", type=_words)
+    p.add_argument("--year", type=_year)
     p.add_argument("--kind", choices=["summary", "plan"])
 
     p = sub.add_parser(
@@ -64,10 +124,26 @@ def _parser() -> argparse.ArgumentParser:
     form.add_argument("--json", action="store_true")
     form.add_argument("--markdown", action="store_true")
 
+    from eduread.commands.edit_cmd import add_parser as add_edit
+
+    add_edit(sub)
+
     p = sub.add_parser("remove", help="remove reports from the library by id")
-    p.add_argument("ids", nargs="+", metavar="ID")
+    p.add_argument("ids", nargs="+", metavar="ID", type=_words)
 
     sub.add_parser("reindex", help="rebuild the search index from the stored texts")
+
+    p = sub.add_parser(
+        "check",
+        help="check the library for damage and say what to do",
+        description="Runs SQLite's integrity check, checks every report has its text and parse, and"
+        " checks the search index.",
+    )
+    p.add_argument(
+        "--repair",
+        action="store_true",
+        help="copy every readable report into a fresh library; the damaged file is kept as a backup",
+    )
 
     return parser
 
@@ -86,6 +162,10 @@ def _formatter(prog: str):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
+    for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character gets an escape
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     args_list = list(sys.argv[1:] if argv is None else argv)
     library = None
     if len(args_list) >= 2 and args_list[0] == "--library":
@@ -101,19 +181,44 @@ def main(argv: Sequence[str] | None = None) -> int:
         args_list = ["--library", library, *args_list]
     args = _parser().parse_args(args_list)
     try:
-        if args.command == "parse":
-            from eduread.commands.parse_cmd import run_parse
-
-            return run_parse(args.files, as_json=args.json)
-        if args.command == "compare":
-            from eduread.commands.compare_cmd import run_compare
-
-            return run_compare(args.library, args.sides, as_json=args.json, markdown=args.markdown)
-        from eduread.commands import library_cmds
-
-        return library_cmds.run(args)
+        return _run(args)
     except KeyboardInterrupt:
         print("eduread: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+    except MemoryError:
+        print("eduread: out of memory", file=sys.stderr)
+        return 70
+    except Exception as err:  # the last line of defence: one line, never a traceback
+        import os
+
+        if os.environ.get("EDUREAD_DEBUG"):
+            raise
+        from eduread.errors import one_line
+        from eduread.library.failures import explain
+
+        where = getattr(err, "filename", None) or args.command
+        print(f"eduread: {one_line(f'{where}: {explain(err)}')}", file=sys.stderr)
+        import sqlite3
+
+        return 2 if isinstance(err, sqlite3.Error | OSError) else 70
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command itself; errors it can name are handled where they happen."""
+    if args.command == "parse":
+        from eduread.commands.parse_cmd import run_parse
+
+        return run_parse(args.files, as_json=args.json)
+    if args.command == "edit":
+        from eduread.commands.edit_cmd import run_edit
+
+        return run_edit(args)
+    if args.command == "compare":
+        from eduread.commands.compare_cmd import run_compare
+
+        return run_compare(args.library, args.sides, as_json=args.json, markdown=args.markdown)
+    from eduread.commands import library_cmds
+
+    return library_cmds.run(args)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from eduread.parse.model import Figure
@@ -49,6 +50,11 @@ def label_similarity(a: str, b: str) -> float:
     return shared / min(len(x), len(y)) if shared >= 2 else 0.0
 
 
+def measure(figure: Figure) -> str:
+    """What a figure counts, as pairing and labels use it: its `what`, else the words before it."""
+    return figure.what or figure.label
+
+
 def _family(figure: Figure) -> str:
     if figure.kind in ("money", "percent"):
         return figure.kind
@@ -82,17 +88,28 @@ def format_amount(value: float, figure: Figure, *, written: tuple[str, ...] = ()
 
 def difference(left: Figure, right: Figure) -> str:
     """Right minus left, signed, in the unit and scale the two figures are written in."""
-    delta = float(right.value) - float(left.value)
+    try:
+        delta = float(right.value) - float(left.value)
+    except (OverflowError, ValueError, TypeError):
+        return "—"
+    if not math.isfinite(delta):  # a figure too large for a float: no honest difference to show
+        return "—"
     text = format_amount(delta, left, written=(left.text, right.text))
     return text if delta < 0 else "+" + text
 
 
 def target_met(target: Figure, result: Figure) -> bool | None:
     """Whether a result reaches a plan's target; None when the target states no direction."""
+    try:
+        goal, got = float(target.value), float(result.value)
+    except (OverflowError, ValueError, TypeError):
+        return None
+    if not (math.isfinite(goal) and math.isfinite(got)):
+        return None
     if target.bound == "at_most":
-        return float(result.value) <= float(target.value)
+        return got <= goal
     if target.bound in ("at_least", None) and target.kind in ("count", "money", "percent"):
-        return float(result.value) >= float(target.value)
+        return got >= goal
     return None
 
 
@@ -109,7 +126,7 @@ def match_figures(
         for j, b in enumerate(right):
             if a.kind != b.kind or _family(a) != _family(b):
                 continue
-            score = label_similarity(a.label, b.label)
+            score = label_similarity(measure(a), measure(b))
             if score >= MIN_SIMILARITY:
                 candidates.append((score, i, j))
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
@@ -125,7 +142,7 @@ def match_figures(
     out: list[FigurePair] = []
     for i, j in sorted(pairs):
         a, b = left[i], right[j]
-        label = min((a.label, b.label), key=len)
+        label = min((measure(a), measure(b)), key=len)
         met = None
         if plan_side == "left":
             met = target_met(a, b)

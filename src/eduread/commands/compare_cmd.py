@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 
 from rich.console import Console
 from rich.text import Text
 
 from eduread.analysis.compare import Comparison, compare, heading
-from eduread.errors import ReportError
+from eduread.errors import ReportError, one_line
+from eduread.library.failures import explain
 from eduread.library.selectors import SelectorError, resolve_pair
 from eduread.library.store import Library, LibraryError
 
@@ -19,13 +21,16 @@ def run_compare(library_folder: str | None, words: list[str], *, as_json: bool, 
     try:
         library = Library(library_folder)
     except LibraryError as err:
-        print(f"eduread: {err}", file=sys.stderr)
+        print(f"eduread: {one_line(str(err))}", file=sys.stderr)
         return 2
     try:
         left, right = resolve_pair(library, words)
     except (SelectorError, ReportError, LibraryError) as err:
-        print(f"eduread: compare: {err}", file=sys.stderr)
+        print(f"eduread: compare: {one_line(str(err))}", file=sys.stderr)
         return 1
+    except sqlite3.Error as err:
+        print(f"eduread: {one_line(f'{library.path}: {explain(err)}')}", file=sys.stderr)
+        return 2
     finally:
         library.close()
     result = compare(left.report, right.report, left.part, right.part)

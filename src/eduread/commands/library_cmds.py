@@ -9,7 +9,8 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from eduread.library.store import Library, LibraryError
+from eduread.library.store import MIN_PREFIX, Library, LibraryError
+from eduread.text.names import shown_name
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a few ms of every command)
 if TYPE_CHECKING:
@@ -29,11 +30,22 @@ def _write_json(data: object) -> None:
 
 
 def _err(message: str) -> None:
-    print(f"eduread: {message}", file=sys.stderr)
+    from eduread.errors import one_line
+
+    print(f"eduread: {one_line(message)}", file=sys.stderr)
+
+
+WRITING = ("import", "remove", "reindex")
 
 
 def run(args: argparse.Namespace) -> int:
     """Dispatch one library command; library errors become one line and exit 2."""
+    import sqlite3
+
+    from eduread.library.failures import explain
+
+    if args.command == "check":
+        return _check(args)
     try:
         library = Library(args.library, progress=_progress)
     except LibraryError as err:
@@ -47,12 +59,23 @@ def run(args: argparse.Namespace) -> int:
             "remove": _remove,
             "reindex": _reindex,
         }[args.command]
+        if args.command in WRITING:
+            library.check_before_writing()
         return handler(library, args)
     except LibraryError as err:
         _err(str(err))
         return 2
+    except (sqlite3.Error, OSError) as err:
+        if isinstance(err, BrokenPipeError):
+            raise
+        where = getattr(err, "filename", None) or library.path
+        _err(f"{where}: {explain(err)}")
+        return 2
     finally:
-        library.close()
+        try:
+            library.close()
+        except Exception:
+            pass
 
 
 def _import(library: Library, args: argparse.Namespace) -> int:
@@ -63,14 +86,43 @@ def _import(library: Library, args: argparse.Namespace) -> int:
     files, _ = expand(args.paths)
     console = _console()
     with _progress("importing", len(files)) as update:
-        result = import_paths(library, args.paths, progress=update)
-    for path, reason in result.failed:
-        _err(f"{path}: {reason}")
-    summary = Text(
-        f"imported {len(result.imported)}, duplicates skipped {result.duplicates}, failed {len(result.failed)}"
-    )
-    console.print(summary)
-    return 1 if result.failed else 0
+        result = import_paths(library, args.paths, progress=update, reports_only=args.reports_only)
+    for path, reason in result.failed + result.skipped:
+        _err(f"{shown_name(path)}: {reason}")
+    for path, reason in result.not_reports:
+        _err(f"{shown_name(path)}: skipped, not a bureau's work report: {reason}")
+    for path, note in result.notes:
+        _err(f"{shown_name(path)}: imported, repaired while reading: {note}")
+    notes = []
+    if result.others:
+        notes.append(f"{len(result.others)} other documents")
+    if result.review:
+        notes.append(f"{len(result.review)} to review")
+    summary = f"imported {len(result.imported)}" + (f" ({', '.join(notes)})" if notes else "")
+    if result.not_reports:
+        summary += f", not reports skipped {len(result.not_reports)}"
+    summary += f", duplicates skipped {result.duplicates}, failed {len(result.failed)}"
+    if result.skipped:
+        summary += f", not read {len(result.skipped)} (other formats)"
+    console.print(Text(summary))
+    for line in grouped_reasons(result.skipped, result.failed):
+        console.print(Text(line))
+    return 1 if result.failed or result.skipped else 0
+
+
+def grouped_reasons(skipped: list[tuple[str, str]], failed: list[tuple[str, str]]) -> list[str]:
+    """The import's refusals counted by reason, formats first (\"3 files: Word 97-2003 .doc: save …\")."""
+    from collections import Counter
+
+    lines = []
+    for heading, items in (("not read", skipped), ("failed", failed)):
+        counts = Counter(reason for _path, reason in items)
+        if len(counts) == len(items):  # no reason repeats: the lines above say it all
+            continue
+        lines.append(f"{heading}:")
+        for reason, count in counts.most_common():
+            lines.append(f"  {count} file{'s' if count != 1 else ''}: {shown_name(reason)}")
+    return lines
 
 
 def _list(library: Library, args: argparse.Namespace) -> int:
@@ -138,7 +190,10 @@ def _remove(library: Library, args: argparse.Namespace) -> int:
 
     removed, missing = library.remove(args.ids)
     for rid in missing:
-        _err(f"{rid}: no single report with this id")
+        if len(rid) < MIN_PREFIX:
+            _err(f"{rid}: give the whole id or at least its first {MIN_PREFIX} characters")
+        else:
+            _err(f"{rid}: no single report with this id")
     _console().print(Text(f"removed {len(removed)}"))
     return 1 if missing else 0
 
@@ -157,6 +212,100 @@ def _reindex(library: Library, args: argparse.Namespace) -> int:
         count = library.reindex(update)
     _console().print(Text(f"reindexed {count} reports"))
     return 0
+
+
+class _Damaged:
+    """A library file too damaged for Library() to open: enough of one for the check to read it."""
+
+    def __init__(self, folder: str | None) -> None:
+        import sqlite3
+
+        from eduread.library.store import DB_NAME
+        from eduread.paths import library_dir
+
+        self.folder = library_dir(folder)
+        self.path = self.folder / DB_NAME
+        self.conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _check(args: argparse.Namespace) -> int:
+    """`eduread check [--repair]`: 0 when the library is whole (or was repaired), 1 when it is not."""
+    from eduread.library import check
+    from eduread.library.store import DB_NAME
+    from eduread.paths import library_dir
+
+    path = library_dir(args.library) / DB_NAME
+    if not path.is_file():
+        _err(f"{path}: no library here yet (it is made by the first import or list)")
+        return 2
+    try:
+        library: Library | _Damaged = Library(args.library, seed=False)
+    except LibraryError as err:
+        if check.newer_than_us(path):
+            _err(str(err))
+            return 2
+        _err(f"{err}; checking the file as it is")
+        library = _Damaged(args.library)
+        opened = str(err).removeprefix(f"{path}: ")
+    else:
+        opened = ""
+    try:
+        result = check.check(library)
+        if opened:
+            result.rows.insert(0, opened)
+        out = sys.stdout
+        count = "?" if result.reports is None else f"{result.reports:,}"
+        out.write(f"library: {library.path}\nreports: {count}\n")
+        out.write("file: " + ("ok" if not result.damage else "DAMAGED") + "\n")
+        for line in result.damage[:10]:
+            out.write(f"  {line}\n")
+        out.write("rows: " + ("ok" if not result.rows else "INCONSISTENT") + "\n")
+        for line in result.rows:
+            out.write(f"  {line}\n")
+        if result.index_checked:
+            out.write("index: " + ("ok" if not result.index else "DAMAGED") + "\n")
+            for line in result.index[:10]:
+                out.write(f"  {line}\n")
+        else:
+            out.write("index: index check not available\n")
+        if not args.repair:
+            for line in result.advice():
+                out.write(f"what to do: {line}\n")
+            if not result.ok:
+                what = (
+                    "the library is damaged"
+                    if result.damage or result.rows
+                    else "the search index is damaged"
+                )
+                _err(f"{library.path}: {what}; {result.advice()[0]}")
+            return 0 if result.ok else 1
+        if not (result.damage or result.rows):
+            out.write(
+                "nothing to repair" + (": run `eduread reindex` for the index\n" if result.index else "\n")
+            )
+            return 0 if result.ok else 1
+        with _progress("repairing", result.reports or 0) as update:
+            repaired = check.repair(library, update)
+        library = None  # repair closed it
+        out.write(
+            f"repaired: {repaired.saved:,} reports saved into a fresh library, {repaired.lost:,} could not be"
+            f" read; the damaged file is kept as {repaired.backup}\n"
+        )
+        if repaired.kept:
+            out.write("kept: " + ", ".join(repaired.kept) + "\n")
+        if repaired.lost:
+            _err(f"{repaired.backup}: {repaired.lost:,} reports could not be read from the damaged file")
+            return 1
+        return 0
+    finally:
+        if library is not None:
+            try:
+                library.close()
+            except Exception:
+                pass
 
 
 @contextmanager

@@ -11,8 +11,15 @@ from rich.console import Console
 from rich.text import Text
 from rich.tree import Tree
 
-from eduread.errors import ReportError
-from eduread.parse import Report, Section, parse_file
+from eduread.errors import ReportError, one_line
+from eduread.parse import Part, Report, Section, parse_file
+
+
+def part_text(part: Part) -> str:
+    """One part as the summary shows it: 2019 工作总结 (summary), ? 工作总结 (summary) for no year."""
+    period = {"H1": " H1", "H2": " H2"}.get(part.period or "", "")
+    label = part.label or "—"
+    return f"{part.year or '?'}{period} {label} ({part.kind})"
 
 
 def _summary(report: Report, console: Console) -> None:
@@ -21,10 +28,13 @@ def _summary(report: Report, console: Console) -> None:
     if report.place.ambiguous:
         options = "; ".join(" › ".join(c) for c in report.place.candidates)
         place = f"{report.place.name} (ambiguous: {options})"
+    klass = "bureau report" if report.doc_class == "report" else f"other: {report.class_reason}"
     rows = [
+        ("class", klass),
+        ("review", "; ".join(report.review) if report.review else "nothing to check"),
         ("place", place),
         ("issuer", report.issuer or "?"),
-        ("parts", ", ".join(f"{p.year} {p.label} ({p.kind})" for p in report.parts) or "?"),
+        ("parts", ", ".join(part_text(p) for p in report.parts) or "?"),
         ("published", report.published or "—"),
         ("signed", report.signed or "—"),
         ("id", report.id),
@@ -55,12 +65,20 @@ def run_parse(files: list[str], *, as_json: bool) -> int:
     for name in files:
         try:
             report = parse_file(Path(name))
+            if as_json:
+                data = report.to_dict()
+                json.dumps(data, ensure_ascii=False)  # a figure JSON cannot hold fails here, for this file
         except ReportError as err:
-            print(f"eduread: {err}", file=sys.stderr)
+            print(f"eduread: {one_line(str(err))}", file=sys.stderr)
+            failed += 1
+            continue
+        except (RecursionError, ValueError, ArithmeticError, LookupError, TypeError, UnicodeError) as err:
+            reason = f"could not be parsed ({type(err).__name__}: {str(err)[:120]})"
+            print(f"eduread: {one_line(f'{name}: {reason}')}", file=sys.stderr)
             failed += 1
             continue
         if as_json:
-            results.append(report.to_dict())
+            results.append(data)
         else:
             if results:
                 console.print()

@@ -36,6 +36,13 @@ class Busy(Exception):
     """Another process holds the index's writer: it is mid-write, and will leave things in step."""
 
 
+def cannot_write(err: BaseException) -> bool:
+    """Whether an error of the engine says this user may not write the index folder (tantivy
+    takes a lock file even to read: a read-only folder or file system refuses it)."""
+    text = str(err)
+    return isinstance(err, PermissionError) or "Permission denied" in text or "Read-only file system" in text
+
+
 def index_text(body_match_form: str) -> str:
     """What is indexed for a report: the sentinel, then its body's match form (one token per char)."""
     return SENTINEL + body_match_form
@@ -171,6 +178,7 @@ class TextIndex:
             if writer.pending:
                 raw.rollback()
             raw.wait_merging_threads()  # the engine's own merges, outside any database transaction
+            readable(self.path)
 
     def _id(self) -> str:
         return (self.path / ID_FILE).read_text(encoding="ascii").strip()
@@ -205,6 +213,15 @@ class Writer:
         opstamp = self.raw.commit()
         self.pending = False
         return self.index_id, opstamp
+
+
+def readable(path: Path) -> None:
+    """Let whoever may read the library read its index too (tantivy writes its lists owner-only)."""
+    for name in ("meta.json", ".managed.json", ID_FILE):
+        try:
+            os.chmod(path / name, 0o644)
+        except OSError:
+            pass
 
 
 def _create(path: Path):

@@ -23,6 +23,9 @@ class Rows:
     parser_version: int
     original: str
     source: str
+    doc_class: str = "report"
+    class_reason: str = ""
+    review: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, report, original: str, source: str) -> Rows:  # report: Report
@@ -38,6 +41,9 @@ class Rows:
             report.parser_version,
             original,
             source,
+            report.doc_class,
+            report.class_reason,
+            tuple(report.review),
         )
 
 

@@ -82,10 +82,19 @@ CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
-def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
-    """A connection with WAL, foreign keys and a busy timeout, so two processes can share a library."""
-    if readonly:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10, isolation_level=None)
+def connect(path: Path, *, readonly: bool = False, immutable: bool = False) -> sqlite3.Connection:
+    """A connection with WAL, foreign keys and a busy timeout, so two processes can share a library.
+
+    `immutable` reads a library in a folder nobody can write to (where SQLite cannot create the
+    shared-memory file WAL reading needs).
+    """
+    if readonly or immutable:
+        import os
+        from urllib.parse import quote
+
+        mode = "immutable=1" if immutable else "mode=ro"
+        uri = f"file:{quote(os.fsencode(path))}?{mode}"
+        conn = sqlite3.connect(uri, uri=True, timeout=10, isolation_level=None)
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, timeout=10, isolation_level=None)
@@ -96,23 +105,77 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     return conn
 
 
+class SchemaError(Exception):
+    """The library's schema cannot be used by this eduread (newer, or its version is unreadable)."""
+
+
+def version(conn: sqlite3.Connection) -> int | None:
+    """The schema version the library records; None for a new, empty file.
+
+    Raises SchemaError for a version that is not a number (a damaged or hand-edited state table).
+    """
+    try:
+        row = conn.execute("SELECT value FROM state WHERE key = 'schema'").fetchone()
+    except sqlite3.OperationalError as err:
+        if "no such table" not in str(err):
+            raise
+        if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise SchemaError("this file is not an eduread library (it has no state table)") from None
+        return None
+    if row is None:
+        raise SchemaError("the library records no schema version; run `eduread check`")
+    try:
+        return int(str(row[0]).strip())
+    except ValueError:
+        raise SchemaError(
+            f"the library's schema version is unreadable ({str(row[0])[:20]!r}); run `eduread check`"
+        ) from None
+
+
 def create(conn: sqlite3.Connection, progress: Callable[[int, int], None] | None = None) -> int | None:
     """Create every table that is missing, inside one transaction (none when the library is current).
 
     Returns the version the library had before (None for a new or current one): from version 5
-    down, the caller must build the search index, which lived in the database until version 6.
+    down, the caller must build the search index, which lived in the database until version 6. A library
+    written by a newer eduread raises SchemaError and is left as it is.
     """
-    try:
-        row = conn.execute("SELECT value FROM state WHERE key = 'schema'").fetchone()
-    except sqlite3.OperationalError:  # a new library: no tables yet
-        row = None
-    if row is not None and row[0] == str(SCHEMA_VERSION):
+    if version(conn) == SCHEMA_VERSION:
         return None
     conn.execute("BEGIN IMMEDIATE")
-    if row is not None and int(row[0]) < 6:  # the index leaves the database; texts are packed
+    try:
+        before = version(conn)  # again inside the lock: another process may have just done this
+        if before == SCHEMA_VERSION:
+            conn.execute("COMMIT")
+            return None
+        if before is not None and before > SCHEMA_VERSION:
+            raise SchemaError(
+                f"the library was written by a newer eduread (schema {before}; this one reads up to"
+                f" {SCHEMA_VERSION}); upgrade eduread to open it — it was left unchanged"
+            )
+        _migrate(conn, before, progress)
+        conn.execute("INSERT OR REPLACE INTO state(key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return before
+
+
+def _migrate(
+    conn: sqlite3.Connection, before: int | None, progress: Callable[[int, int], None] | None = None
+) -> None:
+    """Bring the tables from version `before` (None: a new library) to SCHEMA_VERSION."""
+    if before is not None and before < 6:  # the index leaves the database; texts are packed
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "removed" in tables and "state" in tables:  # removals said "never seed this library again"
+            conn.execute(
+                "INSERT OR IGNORE INTO state(key, value)"
+                " SELECT 'seeded', '1' WHERE EXISTS (SELECT 1 FROM removed)"
+            )
         for table in OLD_INDEX_TABLES:
             conn.execute(f"DROP TABLE IF EXISTS {table}")
-    if row is not None and int(row[0]) < 5:  # class and review columns; the reparse fills them
+    if before is not None and before < 5:  # class and review columns; the reparse fills them
         have = {r[1] for r in conn.execute("PRAGMA table_info(reports)")}
         if "doc_class" not in have:
             conn.execute("ALTER TABLE reports ADD COLUMN doc_class TEXT NOT NULL DEFAULT 'report'")
@@ -121,17 +184,14 @@ def create(conn: sqlite3.Connection, progress: Callable[[int, int], None] | None
     for statement in DDL.split(";\n"):
         if statement.strip():
             conn.execute(statement)
-    if row is not None and int(row[0]) < 6:
+    if before is not None and before < 6:
         _pack_texts(conn, progress)
-    if row is not None and row[0] == "1":  # from version 1: count the stored words once
+    if before == 1:  # from version 1: count the stored words once
         counts: dict[str, int] = {}
         for (words,) in conn.execute("SELECT words FROM keywords"):
             for word in json.loads(unpack(words)):
                 counts[word] = counts.get(word, 0) + 1
         conn.executemany("INSERT OR REPLACE INTO word_df(word, df) VALUES (?, ?)", counts.items())
-    conn.execute("INSERT OR REPLACE INTO state(key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-    conn.execute("COMMIT")
-    return int(row[0]) if row is not None else None
 
 
 def _pack_texts(conn: sqlite3.Connection, progress: Callable[[int, int], None] | None) -> None:

@@ -142,6 +142,10 @@ def count(text: str, term: str) -> int:
     return len(occurrences(text, term)) if overlaps else text.count(term)
 
 
+def _cannot_write(err: BaseException) -> bool:
+    return index.cannot_write(err)
+
+
 def _weight(explanation: str) -> float:
     """bm25's (K1 + 1) · idf for one term, as the engine's explanation of a score gives it."""
     found: dict[str, float] = {}
@@ -267,14 +271,20 @@ class Searcher:
         if not terms or not self.text_index.exists():
             result.took_ms = (time.perf_counter() - started) * 1000
             return result
+        allowed = self.library.filtered_nums(place, year, kind)
         try:
             engine, factors = self._engine()
             per_term = [self.matches(engine, t) for t in terms]
-        except (ValueError, OSError, index.IndexError_) as err:
-            raise LibraryError(
-                f"{self.library.path}: the search index is damaged ({err}); run `eduread reindex`"
-            ) from None
-        allowed = self.library.filtered_nums(place, year, kind)
+        except Exception as err:  # the bindings raise their own types for files they cannot read
+            if not _cannot_write(err):
+                raise LibraryError(
+                    f"{self.library.path}: the search index is damaged ({err}); run `eduread reindex`"
+                ) from None
+            # a library this user may only read, whose index the engine cannot open: every text
+            per_term = self._scanned(terms, allowed)
+            factors = {}
+        if not factors and per_term and per_term[0][0]:  # no engine: count what the scan read
+            return self._from_scan(result, terms, per_term, allowed, limit, per_report, started)
         if len(terms) == 1 and allowed is None:  # the engine's order is the ranking
             docs: set[int] | list[int] = per_term[0][0]
             ranked = per_term[0][0][:limit]
@@ -295,6 +305,50 @@ class Searcher:
         result.total = sum(
             self._total(i, term, per_term[i], docs, factors, read) for i, term in enumerate(terms)
         )
+        result.took_ms = (time.perf_counter() - started) * 1000
+        return result
+
+    def _scanned(self, terms: list[str], allowed: set[int] | None) -> list[tuple[list[int], list[float]]]:
+        """Each term's reports and bm25 scores from a scan of every stored body (no engine)."""
+        import math
+
+        lengths: dict[int, int] = {}
+        counts: list[dict[int, int]] = [{} for _ in terms]
+        for num, body in self.conn.execute("SELECT num, body FROM texts"):
+            if allowed is not None and num not in allowed:
+                continue
+            folded = match_form(body)
+            lengths[num] = len(folded)
+            for i, term in enumerate(terms):
+                n = count(folded, term)
+                if n:
+                    counts[i][num] = n
+        self._scan_counts = counts
+        average = sum(lengths.values()) / max(1, len(lengths))
+        out = []
+        for found in counts:
+            idf = math.log(1 + (len(lengths) - len(found) + 0.5) / (len(found) + 0.5))
+            scored = sorted(
+                (
+                    (2.2 * idf * f / (f + 1.2 * (0.25 + 0.75 * lengths[num] / average)), num)
+                    for num, f in found.items()
+                ),
+                reverse=True,
+            )
+            out.append(([num for _s, num in scored], [score for score, _n in scored]))
+        return out
+
+    def _from_scan(self, result, terms, per_term, allowed, limit, per_report, started) -> SearchResult:
+        """A result from `_scanned`: its counts are exact already."""
+        maps = [dict(zip(nums, scores, strict=True)) for nums, scores in per_term]
+        common = set(maps[0])
+        for other in maps[1:]:
+            common &= other.keys()
+        combined = {d: sum(m[d] for m in maps) for d in common}
+        result.ranked = heapq.nsmallest(limit, common, key=lambda d: (-combined[d], d))
+        result.reports = len(common)
+        result.total = sum(c[d] for c in self._scan_counts for d in common)
+        self._fill_hits(result, terms, result.ranked, limit, per_report)
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
 

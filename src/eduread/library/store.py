@@ -4,13 +4,15 @@ the search index beside it in step."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
-from eduread.library import index, schema
+from eduread.library import failures, index, schema
 from eduread.library.packed import pack, unpack
 from eduread.paths import bundled_dir, library_dir
 
@@ -25,6 +27,8 @@ if TYPE_CHECKING:  # rows.py is for writing: `eduread list` and `search` do not 
 DB_NAME = "library.sqlite3"
 # progress(label, total) → a context yielding update(done, total): how long upkeep is shown
 Progress = Callable[[str, int], AbstractContextManager[Callable[[int, int], None]]]
+QUICK_CHECK_BYTES = 256 * 2**20  # a larger library is quick-checked once a day, not per command
+MIN_PREFIX = 4  # a shorter id prefix names no report: removing by one would be a guess
 
 
 class LibraryError(Exception):
@@ -127,13 +131,44 @@ def _entry(row: tuple) -> Entry:
     )
 
 
-def _insert(conn: sqlite3.Connection, rows: Rows) -> int:
-    """Every row of one new report but its index entries (written per batch); returns its number."""
+def typed(text: str) -> str:
+    """What a person typed as valid text (SQLite takes no lone surrogates): such a character,
+    a byte of argv that was not UTF-8, becomes U+FFFD, which no stored text holds either."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
+def stored_name(path: str) -> str:
+    """A file name as valid text: bytes that are not UTF-8 (a surrogate in a str) become \\xff escapes."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        pass
+    try:
+        raw = os.fsencode(path)
+    except UnicodeEncodeError:  # a surrogate that is no escaped byte
+        return path.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def _insert(conn: sqlite3.Connection, rows: Rows) -> int | None:
+    """Every row of one new report but its index entries (written per batch); returns its number.
+
+    None when a report with this id is already stored: checked by the insert itself, inside the
+    write transaction, so two imports of the same file at once store it once and neither fails.
+    """
     cur = conn.execute(
         "INSERT INTO reports(id, title, place_name, place_path, place_code, issuer, parts, published,"
-        " signed, doc_class, review, source_path, body_len) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (*rows.listing, rows.source, len(rows.body)),
+        " signed, doc_class, review, source_path, body_len) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+        " ON CONFLICT(id) DO NOTHING",
+        (*rows.listing, stored_name(rows.source), len(rows.body)),
     )
+    if cur.rowcount == 0:
+        return None
     num = int(cur.lastrowid or 0)
     _write_parts(conn, num, rows.parts)
     conn.execute(
@@ -147,15 +182,51 @@ def _insert(conn: sqlite3.Connection, rows: Rows) -> int:
     return num
 
 
-def _update_parse(conn: sqlite3.Connection, num: int, report) -> None:
-    """A new parse of an unchanged body: cache, listing columns and parts."""
-    from eduread.library.rows import cache_row, listing, part_rows
+def _correction(conn: sqlite3.Connection, num: int):  # -> Correction | None
+    """What a person set by hand for one report, if anything."""
+    from eduread.parse.model import Correction
+
+    row = conn.execute("SELECT data FROM corrections WHERE num = ?", (num,)).fetchone()
+    return Correction.from_dict(json.loads(row[0])) if row else None
+
+
+def _corrected(conn: sqlite3.Connection, num: int, report):  # -> Report
+    """The report with its stored corrections laid over the parse."""
+    correction = _correction(conn, num)
+    if correction is None:
+        return report
+    from eduread.parse.corrections import apply_correction
+
+    return apply_correction(report, correction)
+
+
+def _update_parse(conn: sqlite3.Connection, num: int, report, body: str | None = None) -> None:
+    """A new parse of a body with the same offsets: cache, listing columns (corrections applied), parts.
+
+    `body` replaces the stored body when the cleaner now keeps characters it used to fold; the
+    original, stored deflated against the body, is packed again against the new one. The match
+    form is the same, so the search index needs nothing.
+    """
+    from eduread.library.rows import cache_row
 
     _body, data_json, outline_json = cache_row(report)
     conn.execute(
         "UPDATE parses SET parser_version = ?, data = ?, outline = ? WHERE num = ?",
         (report.parser_version, pack(data_json), outline_json, num),
     )
+    if body is not None:
+        original, old = conn.execute("SELECT original, body FROM texts WHERE num = ?", (num,)).fetchone()
+        conn.execute(
+            "UPDATE texts SET body = ?, original = ? WHERE num = ?",
+            (body, pack(unpack(original, old), body), num),
+        )
+    _update_listing(conn, num, _corrected(conn, num, report))
+
+
+def _update_listing(conn: sqlite3.Connection, num: int, report) -> None:
+    """The listing columns and parts rows of one report, from its (corrected) parse."""
+    from eduread.library.rows import listing, part_rows
+
     conn.execute(
         "UPDATE reports SET id = ?, title = ?, place_name = ?, place_path = ?, place_code = ?, issuer = ?,"
         " parts = ?, published = ?, signed = ?, doc_class = ?, review = ? WHERE num = ?",
@@ -163,6 +234,13 @@ def _update_parse(conn: sqlite3.Connection, num: int, report) -> None:
     )
     conn.execute("DELETE FROM parts WHERE num = ?", (num,))
     _write_parts(conn, num, part_rows(report))
+
+
+def same_offsets(old: str, new: str) -> bool:
+    """Whether every offset into `old` means the same place in `new` (only widths or script differ)."""
+    from eduread.text.matching import match_form
+
+    return len(old) == len(new) and (old == new or match_form(old) == match_form(new))
 
 
 def _write_parts(conn: sqlite3.Connection, num: int, parts: list[tuple[str, int, str]]) -> None:
@@ -184,11 +262,15 @@ def _add_words(conn: sqlite3.Connection, items: list[tuple[int, dict[str, int]]]
 
 
 def _delete(conn: sqlite3.Connection, num: int) -> None:
-    """Remove one report's rows (the caller removes its index entry in the same write)."""
+    """Remove one report's rows (the caller removes its index entry in the same write).
+
+    The library is marked as having had reports of its own, so it is never seeded again.
+    """
     row = conn.execute("SELECT words FROM keywords WHERE num = ?", (num,)).fetchone()
     if row is not None:
         words = json.loads(unpack(row[0]))
         conn.executemany("UPDATE word_df SET df = df - 1 WHERE word = ?", [(w,) for w in words])
+    conn.execute("INSERT OR IGNORE INTO state(key, value) VALUES ('seeded', '1')")
     conn.execute("DELETE FROM reports WHERE num = ?", (num,))
 
 
@@ -201,36 +283,88 @@ class Library:
         self.folder = library_dir(folder)
         self.path = self.folder / DB_NAME
         self.progress = progress
-        new = not self.path.exists()
+        self.readonly = False
+        self._wal: tuple[int, int] | None = None  # the -wal file's (device, inode) while we write
         try:
-            self.conn = schema.connect(self.path)
-            before = self._upgrade()
-            if before is not None and before < 6:  # the old index tables are gone: give the room back
+            self.conn = self._open()
+        except schema.SchemaError as err:
+            raise LibraryError(f"{self.path}: {err}") from None
+        except (sqlite3.Error, OSError) as err:
+            raise LibraryError(f"{self.path}: {failures.explain(err)}") from None
+        if self.readonly:
+            return
+        try:
+            if self._before is not None and self._before < 6:  # the old index tables are gone
                 with self._shown("compacting the library", 0):
                     self.conn.execute("VACUUM")
             if not index.in_step(self.folder, self.conn):  # a write was cut short, or a new version
-                count = self.count()
-                with self._shown("indexing", count) as update:
-                    index.repair(self.folder, self.conn, update)
-        except sqlite3.DatabaseError as err:
-            raise LibraryError(f"{self.path}: cannot open the library ({err})") from None
-        except OSError as err:
-            raise LibraryError(f"{self.folder}: cannot open the search index ({err})") from None
-        if new and seed:
-            self._add_seeds()
+                try:
+                    with self._shown("indexing", self.count()) as update:
+                        index.repair(self.folder, self.conn, update)
+                except (sqlite3.OperationalError, PermissionError) as err:
+                    if not failures.explain(err).startswith(
+                        ("the library is read-only", "permission denied")
+                    ):
+                        raise  # a library nobody may write to is read as it is
+            if seed:
+                self.ensure_seeded()
+        except (sqlite3.Error, OSError) as err:
+            self.conn.close()
+            raise LibraryError(f"{self.path}: {failures.explain(err)}") from None
 
-    def _upgrade(self) -> int | None:
-        """Create or migrate the tables; returns the version the library had (None: new or current)."""
-        row = None
+    def _open(self) -> sqlite3.Connection:
+        """A writable connection with the schema current; read-only when the file or folder is.
+
+        A library that cannot be written (a read-only file, folder or disk) still opens for reading
+        when its schema is current; writing to it then fails with one clear line.
+        """
+        self._before: int | None = None
         try:
-            row = self.conn.execute("SELECT value FROM state WHERE key = 'schema'").fetchone()
-        except sqlite3.OperationalError:
-            pass
-        if row is None or row[0] == str(schema.SCHEMA_VERSION):
-            return schema.create(self.conn)
-        count = self.count()
+            conn = schema.connect(self.path)
+        except (sqlite3.Error, OSError) as err:
+            if not self.path.is_file() or failures.is_damage(err):
+                raise
+            return self._open_readonly(err)
+        try:
+            self._before = self._upgrade(conn)
+        except sqlite3.OperationalError as err:
+            conn.close()
+            if not failures.explain(err).startswith(("the library is read-only", "cannot open")):
+                raise
+            return self._open_readonly(err)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _open_readonly(self, first: BaseException) -> sqlite3.Connection:
+        """The library for reading only; `first` is re-raised when even that is impossible."""
+        try:
+            conn = schema.connect(self.path, readonly=True)
+            version = schema.version(conn)
+        except sqlite3.Error:
+            try:  # a folder nobody may write to: SQLite cannot make the -shm file reading needs
+                conn = schema.connect(self.path, immutable=True)
+                version = schema.version(conn)
+            except sqlite3.Error:
+                raise first from None
+        if version != schema.SCHEMA_VERSION:
+            conn.close()
+            raise schema.SchemaError(
+                f"the library is read-only and needs an upgrade to schema {schema.SCHEMA_VERSION}"
+                " first (open it once where it can be written)"
+            )
+        self.readonly = True
+        return conn
+
+    def _upgrade(self, conn: sqlite3.Connection) -> int | None:
+        """Create or migrate the tables, showing progress when there is data to convert."""
+        before = schema.version(conn)
+        if before is None or before >= schema.SCHEMA_VERSION:
+            return schema.create(conn)
+        count = conn.execute("SELECT count(*) FROM reports").fetchone()[0]
         with self._shown("upgrading the library", count) as update:
-            return schema.create(self.conn, update)
+            return schema.create(conn, update)
 
     def _shown(self, label: str, total: int) -> AbstractContextManager[Callable[[int, int], None]]:
         """The caller's progress display for long upkeep, or none."""
@@ -244,10 +378,11 @@ class Library:
         The index commits first, then the database records its stamp with the rows; anything
         that stops between the two leaves stamps that differ, repaired by the next write or open.
         """
+        self._writable()
         try:
             for _attempt in range(3):
                 text_index = index.TextIndex(self.folder)
-                with text_index.writer() as writer, self.transaction() as conn:
+                with self._index_writer(text_index) as writer, self.transaction() as conn:
                     on_disk = index.stamp_on_disk(self.folder)
                     if on_disk is not None and on_disk[0] == writer.index_id:
                         if not index.in_step(self.folder, conn):
@@ -259,28 +394,132 @@ class Library:
             raise
         raise LibraryError(f"{self.folder}: the search index keeps changing under this write; try again")
 
+    def _writable(self) -> None:
+        """One clear line, before anything is touched, when this library cannot be written."""
+        if self.readonly:
+            raise LibraryError(f"{self.path}: {failures.explain(sqlite3.OperationalError('readonly'))}")
+
+    @contextmanager
+    def _index_writer(self, text_index: index.TextIndex) -> Iterator[index.Writer]:
+        """The index's writer; a folder this user may not write to says so in the usual line."""
+        try:
+            opened = text_index.writer()
+            writer = opened.__enter__()
+        except Exception as err:  # the bindings raise their own types for a lock file they cannot open
+            if index.cannot_write(err):
+                raise LibraryError(
+                    f"{self.path}: {failures.explain(sqlite3.OperationalError('readonly'))}"
+                ) from None
+            raise
+        try:
+            yield writer
+        except BaseException as err:
+            if not opened.__exit__(type(err), err, err.__traceback__):
+                raise
+        else:
+            opened.__exit__(None, None, None)
+
     def close(self) -> None:
         """Close the database connection."""
         self.conn.close()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, rolled back on any error or interrupt."""
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any error or interrupt.
+
+        The rollback never hides the error that caused it: when SQLite has already rolled back
+        itself (a full disk, an I/O error), there is nothing left to roll back.
+        """
+        if self.readonly:
+            raise LibraryError(f"{self.path}: {failures.explain(sqlite3.OperationalError('readonly'))}")
         self.conn.execute("BEGIN IMMEDIATE")
         try:
+            self._check_wal()
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:
+                try:
+                    self.conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
             raise
         else:
             self.conn.execute("COMMIT")
 
-    def _add_seeds(self) -> None:
-        from eduread.library.importer import import_paths
+    def _check_wal(self) -> None:
+        """Refuse to write once the -wal file this connection writes to was deleted or replaced.
 
-        seeds = sorted(bundled_dir("seeds").glob("*.txt"))
-        if seeds:
-            import_paths(self, [str(p) for p in seeds], keywords=False)
+        Deleting it under a running eduread (a cleanup script, a sync tool) splits the library
+        between two logs; a second writer would then damage it. Stopping here keeps it whole.
+        """
+        try:
+            st = os.stat(f"{self.path}-wal")
+        except OSError:
+            current = None
+        else:
+            current = (st.st_dev, st.st_ino)
+        if self._wal is None:
+            self._wal = current
+        elif current != self._wal:
+            raise LibraryError(
+                f"{self.path}: the library's -wal file was deleted or replaced while eduread was"
+                f" writing; stopped to keep the library whole; {failures.CHECK}"
+            )
+
+    def check_before_writing(self) -> None:
+        """Refuse to write into a damaged file: SQLite's quick_check before a writing command.
+
+        Damage in a page no query of the command reads (keywords, texts, the index) would otherwise
+        go unnoticed while new writes pile onto it. The check reads the whole file (about 0.1 s per
+        150 MB), so a library larger than QUICK_CHECK_BYTES is checked at most once a day.
+        """
+        from eduread.library.check import integrity
+
+        try:
+            size = self.path.stat().st_size
+        except OSError:
+            return
+        large = size > QUICK_CHECK_BYTES
+        try:
+            if large and self._state("quick_check") == time.strftime("%Y-%m-%d"):
+                return
+        except sqlite3.DatabaseError as err:
+            raise LibraryError(f"{self.path}: {failures.explain(err)}") from None
+        problems = integrity(self.conn, quick=True)
+        if problems:
+            raise LibraryError(f"{self.path}: the library is damaged ({problems[0]}); {failures.CHECK}")
+        if large:
+            with self.transaction() as conn:
+                conn.execute(
+                    "INSERT OR REPLACE INTO state(key, value) VALUES ('quick_check', ?)",
+                    (time.strftime("%Y-%m-%d"),),
+                )
+
+    def ensure_seeded(self) -> None:
+        """Add the bundled reports to a new library, once, however many processes open it at once.
+
+        The seeds are parsed outside the lock; the check that the library is new and the writes
+        happen in one write transaction, so a second process finds the flag set and adds nothing.
+        A library that already holds or held reports is never seeded.
+        """
+        if self.readonly or self._seeded():
+            return
+        from eduread.library.importer import prepare
+
+        prepared = [prepare(p, False) for p in sorted(bundled_dir("seeds").glob("*.txt"))]
+        items = [p for p in prepared if p.rows is not None]
+        self.add_batch([p.rows for p in items], [(p.index, p.words) for p in items], once="seeded")
+
+    def _seeded(self) -> bool:
+        """Whether the seeds were added, or the library has a life of its own (reports, or removals,
+        which set the flag)."""
+        return bool(
+            self.conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM state WHERE key = 'seeded')"
+                " OR EXISTS (SELECT 1 FROM settings WHERE key = 'seeded')"
+                " OR EXISTS (SELECT 1 FROM reports)"
+            ).fetchone()[0]
+        )
 
     # ---- writing -------------------------------------------------------------------------------
 
@@ -292,22 +531,34 @@ class Library:
         self,
         items: list[Rows],
         extras: list[tuple[str | None, dict[str, int] | None]] | None = None,
-    ) -> list[int]:
-        """Store reports' rows and index them atomically; returns their numbers.
+        *,
+        once: str | None = None,
+    ) -> list[int | None]:
+        """Store reports' rows and index them atomically; returns their numbers (None: that id was
+        already stored).
 
         `extras` may bring each item's match form (what the index holds) and jieba word counts,
         computed elsewhere (an import's worker processes); a missing match form is computed here.
+        With `once`, a state key: the batch is stored only while that key is unset, and sets it
+        in the same transaction.
         """
         from eduread.text.matching import match_form
 
-        def work(conn: sqlite3.Connection, writer: index.Writer) -> list[int]:
-            nums: list[int] = []
+        def work(conn: sqlite3.Connection, writer: index.Writer) -> list[int | None]:
+            nums: list[int | None] = []
             indexed = []
             words = []
+            if once is not None:
+                done = self._seeded() if once == "seeded" else self._state(once) is not None
+                if done:
+                    return []
+                conn.execute("INSERT OR REPLACE INTO state(key, value) VALUES (?, '1')", (once,))
             for i, rows in enumerate(items):
                 form, word_counts = extras[i] if extras else (None, None)
                 num = _insert(conn, rows)
                 nums.append(num)
+                if num is None:
+                    continue
                 indexed.append((num, form if form is not None else match_form(rows.body)))
                 if word_counts is not None:
                     words.append((num, word_counts))
@@ -349,12 +600,18 @@ class Library:
                     continue
                 original, body, source = unpack(row[0], row[1]), row[1], row[2]
                 report = parse_text(original, strict=False)
-                if report.body == body:
-                    _update_parse(conn, num, report)
+                if same_offsets(body, report.body):
+                    _update_parse(conn, num, report, None if report.body == body else report.body)
                     continue
+                kept = conn.execute("SELECT data FROM corrections WHERE num = ?", (num,)).fetchone()
                 _delete(conn, num)
                 gone.append(num)
                 new = _insert(conn, Rows.of(report, original, source or ""))
+                if new is None:  # the new body is a report already stored: the old copy just goes
+                    continue
+                if kept:  # corrections do not point into the text: they outlive a changed body
+                    conn.execute("INSERT INTO corrections(num, data) VALUES (?, ?)", (new, kept[0]))
+                    _update_listing(conn, new, _corrected(conn, new, report))
                 replaced.append(new)
                 indexed.append((new, match_form(report.body)))
             if indexed or gone:
@@ -363,8 +620,13 @@ class Library:
 
         return self._indexed_write(work)
 
+    def _state(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
     def remove(self, report_ids: Iterable[str]) -> tuple[list[str], list[str]]:
-        """Remove reports by id (or unique id prefix); returns (removed, not found)."""
+        """Remove reports by exact id or unique id prefix (4 characters at least); returns (removed,
+        not found). Nothing else ever matches: no wildcard, no substring."""
         report_ids = list(report_ids)
 
         def work(conn: sqlite3.Connection, writer: index.Writer) -> tuple[list[str], list[str]]:
@@ -389,7 +651,17 @@ class Library:
         The new index is built beside the old one and put in its place at the end: an
         interrupted rebuild leaves the old index, and the next open puts it in step.
         """
-        return index.rebuild(self.folder, self.conn, progress)
+        self._writable()
+        try:
+            return index.rebuild(self.folder, self.conn, progress)
+        except OSError as err:
+            import errno
+
+            if err.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
+                raise
+            raise LibraryError(
+                f"{self.path}: {failures.explain(sqlite3.OperationalError('readonly'))}"
+            ) from None
 
     def repair_index(self) -> None:
         """Put the index in step with the database if a write was cut short (cheap when it is)."""
@@ -461,8 +733,9 @@ class Library:
         where: list[str] = []
         args: list = []
         if place:
-            where.append("(place_name LIKE '%' || ? || '%' OR place_path LIKE '%' || ? || '%')")
-            args += [place, place]
+            # instr, not LIKE: a place is plain text, so % _ \\ and NUL in it match only themselves
+            where.append("(instr(place_name, ?) > 0 OR instr(place_path, ?) > 0)")
+            args += [typed(place)] * 2
         if year is not None or kind:
             sub = "SELECT num FROM parts WHERE 1=1"
             if year is not None:
@@ -475,14 +748,24 @@ class Library:
         return where, args
 
     def entry(self, key: str | int) -> Entry | None:
-        """One report row by number, id or unique id prefix."""
+        """One report row by number, exact id, or a unique id prefix of MIN_PREFIX characters or more."""
         if isinstance(key, int):
             row = self.conn.execute(f"SELECT {_ENTRY_COLUMNS} FROM reports WHERE num = ?", (key,)).fetchone()
             return _entry(row) if row else None
+        if not key:
+            return None
+        key = typed(key)
+        row = self.conn.execute(f"SELECT {_ENTRY_COLUMNS} FROM reports WHERE id = ?", (key,)).fetchone()
+        if row is not None:
+            return _entry(row)
+        if len(key) < MIN_PREFIX:
+            return None
+        # The id index in order from the prefix on: the first two rows say whether it is unique.
         rows = self.conn.execute(
-            f"SELECT {_ENTRY_COLUMNS} FROM reports WHERE id LIKE ? || '%'", (key,)
+            f"SELECT {_ENTRY_COLUMNS} FROM reports WHERE id > ? ORDER BY id LIMIT 2", (key,)
         ).fetchall()
-        return _entry(rows[0]) if len(rows) == 1 else None
+        matches = [r for r in rows if r[1].startswith(key)]
+        return _entry(matches[0]) if len(matches) == 1 else None
 
     def body(self, num: int) -> str:
         """The cleaned body of one report."""
@@ -511,7 +794,39 @@ class Library:
             return self.reparse(num)
         payload = json.loads(unpack(data))
         payload["body"] = body
-        return Report.from_dict(payload)
+        return _corrected(self.conn, num, Report.from_dict(payload))
+
+    def correction(self, num: int):  # -> Correction | None
+        """What a person set by hand for a report (None when nothing was)."""
+        return _correction(self.conn, num)
+
+    def set_correction(self, num: int, correction) -> None:  # correction: Correction
+        """Store a person's corrections for a report, merged over any earlier ones, and relist it.
+
+        They live apart from the parse, so re-parsing and parser upgrades never undo them.
+        """
+        from eduread.parse.model import Correction
+
+        with self.transaction() as conn:
+            earlier = _correction(conn, num) or Correction()
+            merged = Correction.from_dict({**earlier.to_dict(), **correction.to_dict()})
+            if merged.is_empty():
+                conn.execute("DELETE FROM corrections WHERE num = ?", (num,))
+            else:
+                conn.execute(
+                    "INSERT OR REPLACE INTO corrections(num, data, updated) VALUES (?, ?, datetime('now'))",
+                    (num, json.dumps(merged.to_dict(), ensure_ascii=False)),
+                )
+        report = self.report(num)
+        with self.transaction() as conn:
+            _update_listing(conn, num, report)
+
+    def clear_correction(self, num: int) -> None:
+        """Drop every correction of a report: the parse stands again."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM corrections WHERE num = ?", (num,))
+        with self.transaction() as conn:
+            _update_listing(conn, num, self.report(num))
 
     def reparse(self, num: int):  # -> Report
         """The report parsed again with the current parser; the cache is updated when the body is
@@ -522,10 +837,10 @@ class Library:
             "SELECT original, body FROM texts WHERE num = ?", (num,)
         ).fetchone()
         report = parse_text(unpack(original, body), strict=False)
-        if report.body == body:
+        if same_offsets(body, report.body):
             with self.transaction() as conn:
-                _update_parse(conn, num, report)
-        return report
+                _update_parse(conn, num, report, None if report.body == body else report.body)
+        return _corrected(self.conn, num, report)
 
     # ---- reading state -------------------------------------------------------------------------
 

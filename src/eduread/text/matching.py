@@ -1,13 +1,68 @@
-"""The form of text used for matching (parsing, search, find): same length as the original, so offsets hold."""
+"""The form of text used for matching (parsing, search, find): same length as the original, so offsets hold.
+
+What the reader shows, `y` copies and snippets quote is the report's own text; only matching sees
+this form: full-width ASCII folded (，→, （一）→(一)) and traditional characters read as simplified
+(總結 → 总结) through OpenCC, a maintained converter. OpenCC loads only when a text holds a
+character that is written differently in traditional script, so plain simplified text never pays
+for it.
+"""
 
 from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
 
 from eduread.text.width import fold_width
 
 
+@lru_cache(maxsize=1)
+def _traditional() -> frozenset[str]:
+    """Characters OpenCC's t2s dictionary changes (the keys of its TSCharacters table)."""
+    data = resources.files("eduread.text").joinpath("data/traditional_chars.txt").read_text(encoding="utf-8")
+    return frozenset(data.strip())
+
+
+@lru_cache(maxsize=1)
+def _converter():  # -> opencc.OpenCC
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def has_traditional(text: str) -> bool:
+    """Whether any character of the text is one that traditional script writes differently."""
+    return not _traditional().isdisjoint(text)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional characters as simplified, one character for one (offsets hold)."""
+    if not has_traditional(text):
+        return text
+    converted = _converter().convert(text)
+    if len(converted) == len(text):
+        return converted
+    # A phrase rule changed the length: convert character by character instead.
+    convert = _converter().convert
+    return "".join(ch if ch not in _traditional() else (convert(ch) or ch)[:1] for ch in text)
+
+
 def match_form(text: str) -> str:
-    """Text folded for matching, one character for one: full-width forms to ASCII.
+    """Text folded for matching, one character for one: width folded, traditional read as simplified.
 
     Every offset into the result is an offset into `text`; what is shown and copied is `text` itself.
+    A parse asks for the same body's form several times (outline, figures, class), so long texts
+    are remembered for a moment.
     """
-    return fold_width(text)
+    if len(text) > 256:
+        return _long_form(text)
+    return to_simplified(fold_width(text))
+
+
+@lru_cache(maxsize=16)
+def _long_form(text: str) -> str:
+    return to_simplified(fold_width(text))
+
+
+def forget() -> None:
+    """Drop the remembered forms (benchmarks time a parse as if each text were new)."""
+    _long_form.cache_clear()

@@ -33,12 +33,37 @@ def _jieba():  # -> module
     return jieba
 
 
+ROUTE_FORMAT = 1  # bump when WordRoute's saved tables change shape
+
+
 @lru_cache(maxsize=1)
 def _router():  # -> WordRoute
+    """The word-route tables: loaded from the cache dir, or built from jieba's dictionary and saved there.
+
+    Building them (jieba's dictionary, then the packed tables) takes about a second; every import
+    process needs them, so a one-file import would otherwise spend most of its time here.
+    """
+    import os
+    from importlib.metadata import version
+
+    from eduread.paths import cache_dir
     from eduread.text.word_route import WordRoute
 
+    path = cache_dir() / f"word_route-{version('jieba')}-{ROUTE_FORMAT}.npz"
+    if path.exists():
+        try:
+            return WordRoute.load(str(path))
+        except (OSError, ValueError, KeyError):
+            pass  # a damaged or half-written cache is rebuilt below
     dt = _jieba().dt
-    return WordRoute(dt.FREQ, dt.total)
+    route = WordRoute(dt.FREQ, dt.total)
+    partial = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        route.save(str(partial))
+        os.replace(partial, path)  # never a half-written cache, even with two processes at once
+    except OSError:
+        partial.unlink(missing_ok=True)
+    return route
 
 
 def word_counts(text: str, top: int = 200) -> dict[str, int]:

@@ -1,0 +1,1 @@
+"""One module per file format eduread reads, plus the byte sniffer that picks among them."""
