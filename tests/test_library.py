@@ -630,6 +630,10 @@ def test_reindex_builds_a_new_index_in_place(library: Library) -> None:
     assert [p.name for p in library.folder.iterdir() if p.name.startswith("index")] == ["index"]
     result = Searcher(library).search("教师队伍")
     assert (result.total, result.reports) == expected
+    kept = Searcher(library)  # a reader's searcher, open while another process rebuilds
+    assert kept.search("教师队伍").total == expected[0]
+    library.reindex()
+    assert (kept.search("教师队伍").total, kept.search("教师队伍").reports) == expected
 
 
 def test_the_summary_line_counts_in_english(library: Library) -> None:

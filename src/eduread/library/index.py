@@ -112,6 +112,7 @@ class TextIndex:
         self.folder = folder
         self.path = folder / INDEX_DIR
         self._index = None
+        self._opened_id: str | None = None
 
     # ---- reading ---------------------------------------------------------------------------
 
@@ -134,8 +135,15 @@ class TextIndex:
         return self._index
 
     def searcher(self):
-        """A searcher over the last commit."""
+        """A searcher over the last commit (of a new index, if a rebuild put one in place)."""
+        try:
+            current = (self.path / ID_FILE).read_text(encoding="ascii").strip()
+        except OSError:
+            current = None
+        if self._index is not None and current != self._opened_id:
+            self._index = None  # rebuilt since: the folder now holds another index
         index = self.index()
+        self._opened_id = current
         index.reload()
         return index.searcher()
 
