@@ -85,10 +85,17 @@ def snapshot(home: Path) -> dict[str, str]:
     """id → hash of the stored original text, read straight from the file: what must never be lost."""
     conn = sqlite3.connect(f"file:{home / 'library.sqlite3'}?mode=ro", uri=True, timeout=30)
     try:
-        rows = conn.execute("SELECT r.id, t.original FROM reports r JOIN texts t USING (num)").fetchall()
+        rows = conn.execute(
+            "SELECT r.id, t.original, t.body FROM reports r JOIN texts t USING (num)"
+        ).fetchall()
     finally:
         conn.close()
-    return {rid: hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest() for rid, text in rows}
+    from eduread.library.packed import unpack  # originals are stored deflated against their body
+
+    return {
+        rid: hashlib.sha256(unpack(original, body).encode("utf-8", "surrogatepass")).hexdigest()
+        for rid, original, body in rows
+    }
 
 
 def consistent(home: Path, queries: tuple[str, ...] = ("学位", "教育", "大班额", "教")) -> int:

@@ -291,8 +291,15 @@ def test_notes_follow_a_report_replaced_when_its_cleaned_text_changes(tmp_path: 
     start = body.index("全力维护校园安全")
     notes.add_note(library.conn, old.num, start, start + 8, "安全", "安全")
     library.add_bookmark(old.num, start, "mark")
+    from eduread.library.packed import pack, unpack
+
     with library.transaction() as conn:  # as if an older cleaner had kept a line that today's removes
-        conn.execute("UPDATE texts SET body = ? WHERE num = ?", ("旧版页脚\n" + body, old.num))
+        (packed,) = conn.execute("SELECT original FROM texts WHERE num = ?", (old.num,)).fetchone()
+        original = unpack(packed, body)  # the original is stored deflated against its body
+        conn.execute(
+            "UPDATE texts SET body = ?, original = ? WHERE num = ?",
+            ("旧版页脚\n" + body, pack(original, "旧版页脚\n" + body), old.num),
+        )
         conn.execute("UPDATE notes SET start = start + 5, end = end + 5 WHERE num = ?", (old.num,))
         conn.execute("UPDATE parses SET parser_version = ? WHERE num = ?", (PARSER_VERSION - 1, old.num))
     assert reparse_stale(library) == 1

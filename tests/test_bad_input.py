@@ -227,7 +227,7 @@ def _file_hash(home: Path) -> str:
 
 @pytest.mark.parametrize(
     "value, says",
-    [("abc", "unreadable"), ("", "unreadable"), ("99", "newer eduread"), ("6", "newer eduread")],
+    [("abc", "unreadable"), ("", "unreadable"), ("99", "newer eduread"), ("7", "newer eduread")],
 )
 @pytest.mark.parametrize("command", [["list"], ["import", str(SEED_FILES[0])], ["search", "学位"]])
 def test_a_library_it_cannot_read_is_refused_and_left_unchanged(
@@ -280,29 +280,31 @@ def test_three_lists_on_a_new_library_seed_it_once(tmp_path: Path) -> None:
     assert len(snapshot(home)) == 5
 
 
-def test_a_version_3_library_is_rekeyed_not_left_in_the_old_order(home: Path) -> None:
-    """Version 3 keyed the trigram table (code, seg); the migration must leave it keyed segment first."""
+def test_a_version_3_library_leaves_its_old_index_tables_behind(home: Path) -> None:
+    """Version 3 kept the search index in trigram and gram tables keyed (code, seg); since version 6
+    the index is tantivy's beside the database: the migration drops them and builds the index."""
+    import shutil
+
     conn = sqlite3.connect(home / "library.sqlite3", isolation_level=None)
-    conn.execute("DROP TABLE trigrams")
     conn.execute(
         "CREATE TABLE trigrams (code INTEGER NOT NULL, seg INTEGER NOT NULL, keys BLOB NOT NULL,"
         " PRIMARY KEY (code, seg)) WITHOUT ROWID"
     )
-    conn.execute("DROP TABLE grams")
     conn.execute(
         "CREATE TABLE grams (gram TEXT NOT NULL, seg INTEGER NOT NULL, docs BLOB NOT NULL,"
         " counts BLOB NOT NULL, PRIMARY KEY (gram, seg)) WITHOUT ROWID"
     )
     conn.execute("UPDATE state SET value = '3' WHERE key = 'schema'")
     conn.close()
+    shutil.rmtree(home / "index")
     from battery import consistent
 
     assert consistent(home) == 5
     conn = sqlite3.connect(home / "library.sqlite3")
-    ddl = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE name IN ('trigrams', 'grams')"))
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     conn.close()
-    assert "PRIMARY KEY (seg, code)" in ddl["trigrams"]
-    assert "PRIMARY KEY (seg, gram)" in ddl["grams"]
+    assert not names & {"trigrams", "grams", "segments", "removed"}
+    assert (home / "index" / "meta.json").exists()
 
 
 def test_a_file_name_that_is_not_utf8_does_not_fail_its_batch(home: Path, tmp_path: Path) -> None:

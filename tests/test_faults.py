@@ -199,20 +199,17 @@ def test_reads_during_an_import_see_whole_batches(base: Path, import_folder: Pat
 
 # ---- damaged pages -----------------------------------------------------------------------------
 
-TABLES = [
+TABLES = [  # the search index is tantivy's, beside the database: see test_library.py
     "reports",
     "texts",
     "parses",
     "parts",
     "keywords",
     "word_df",
-    "grams",
-    "trigrams",
     "settings",
     "state",
     "bookmarks",
     "positions",
-    "segments",
     "sqlite_autoindex_reports_1",
 ]
 
@@ -273,7 +270,9 @@ def test_a_damaged_page_is_noticed_and_repaired(base: Path, tmp_path: Path, tabl
 def _texts(home: Path) -> list[str]:
     conn = sqlite3.connect(home / "library.sqlite3")
     try:
-        return [t for (t,) in conn.execute("SELECT original FROM texts")]
+        from eduread.library.packed import unpack  # originals are stored deflated against their body
+
+        return [unpack(t, b) for (t, b) in conn.execute("SELECT original, body FROM texts")]
     except sqlite3.DatabaseError:
         return []
     finally:
@@ -421,7 +420,7 @@ def test_a_full_disk_is_one_line_and_keeps_the_library(small_disk: Path, tmp_pat
     home = small_disk / "home"
     clean(eduread(home, "list"), 0)
     before = snapshot(home)
-    write_variants(tmp_path / "in", 40, start=300)
+    write_variants(tmp_path / "in", 200, start=300)  # 40 fit: texts are stored compressed
     run = eduread(home, "import", str(tmp_path / "in"))
     line = clean(run, 2, lines=1)[0]
     assert "disk is full" in line and "cannot rollback" not in line
@@ -535,6 +534,8 @@ def test_salvage_reads_exactly_the_stored_texts_of_a_whole_file(base: Path, tmp_
     clean(eduread(home, "remove", sorted(snapshot(home))[0]), 0)  # its pages go to the freelist
     conn = sqlite3.connect(home / "library.sqlite3", isolation_level=None)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    expected = dict(conn.execute("SELECT num, original FROM texts"))
+    from eduread.library.packed import unpack
+
+    expected = {n: unpack(o, b) for n, o, b in conn.execute("SELECT num, original, body FROM texts")}
     conn.close()
     assert stored_texts(home / "library.sqlite3") == expected

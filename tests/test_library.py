@@ -189,25 +189,32 @@ def test_interrupted_batch_leaves_nothing_half_stored(
         (folder / f"{i}.txt").write_text(
             variant(SEED_TEXT["000_74b69ab3a17d35dc.txt"], rng, f"测{i}"), encoding="utf-8"
         )
-    from eduread.library import grams
+    from eduread.library import index
 
-    real = grams.write_segment
+    real = index.write_batch
 
-    def boom(conn, seg, docs):
-        real(conn, seg, docs)
+    def boom(writer, conn, adds, deletes=()):
+        real(writer, conn, adds, deletes)  # the index has committed the batch; the rows have not
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(grams, "write_segment", boom)
+    monkeypatch.setattr(index, "write_batch", boom)
+    monkeypatch.setattr(Library, "repair_index", lambda self: None)  # as if the process died there
     with pytest.raises(KeyboardInterrupt):
         import_paths(library, [str(folder)], keywords=False)
-    monkeypatch.setattr(grams, "write_segment", real)
+    monkeypatch.undo()
     assert library.count() == 5
     for table in ("texts", "parses", "parts"):
         nums = {r[0] for r in library.conn.execute(f"SELECT num FROM {table}")}
         assert nums <= {e.num for e in library.entries()}
+    assert any("6 reports the library no longer has" in p for p in library.check_index())
+    library.close()
+    library = Library(tmp_path / "lib")  # the next open puts the index back in step
+    assert library.check_index() == []
     assert Searcher(library).search("测1").total == 0
+    assert Searcher(library).search("学").total == scan_counts(library, "学")[0]
     result = import_paths(library, [str(folder)], keywords=False)
     assert len(result.imported) == 6 and library.count() == 11
+    library.close()
 
 
 def test_remove_and_reindex(library: Library) -> None:
@@ -230,23 +237,29 @@ def test_remove_and_reindex(library: Library) -> None:
     del searcher
 
 
-@pytest.mark.parametrize(
-    "damage",
-    [
-        "UPDATE trigrams SET keys = substr(keys, 1, length(keys) - 3)",  # postings cut short
-        "DELETE FROM trigrams",  # postings gone
-        "DELETE FROM grams",
-    ],
-)
-def test_damaged_index_names_reindex(tmp_path: Path, damage: str) -> None:
+def _segment_files(home: Path, suffix: str) -> list[Path]:
+    return sorted((home / "index").glob(f"*{suffix}"))
+
+
+def test_a_lost_index_is_rebuilt_on_open(tmp_path: Path) -> None:
     home = tmp_path / "home"
     assert eduread(home, "list").returncode == 0
-    conn = sqlite3.connect(home / "library.sqlite3")
-    conn.execute(damage)
-    conn.commit()
-    conn.close()
-    query = "学位" if "grams" in damage and "tri" not in damage else "教师队伍"
-    out = eduread(home, "search", query)
+    import shutil
+
+    shutil.rmtree(home / "index")
+    fixed = json.loads(eduread(home, "search", "教师队伍", "--json").stdout)
+    assert fixed["total"] == 12 and fixed["reports"] == 4
+    library = Library(home)
+    assert library.check_index() == []
+    library.close()
+
+
+def test_damaged_index_names_reindex(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert eduread(home, "list").returncode == 0
+    for path in _segment_files(home, ".pos") + _segment_files(home, ".idx") + _segment_files(home, ".term"):
+        path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 3])  # postings cut short
+    out = eduread(home, "search", "教师队伍")
     assert out.returncode == 2 and "eduread reindex" in out.stderr and "Traceback" not in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
     assert eduread(home, "reindex").returncode == 0
@@ -254,16 +267,21 @@ def test_damaged_index_names_reindex(tmp_path: Path, damage: str) -> None:
     assert fixed["total"] == 12
 
 
-@pytest.mark.parametrize("extra", [[], ["--json"]])
-def test_list_loads_neither_jieba_nor_numpy_nor_rich_tables(tmp_path: Path, extra: list[str]) -> None:
-    heavy = ("jieba", "numpy", "rich.table", "rich.console")
-    assert eduread(tmp_path / "h", "list").returncode == 0  # the first run stores the seeds (numpy indexes)
+@pytest.mark.parametrize(
+    "command",
+    [["list"], ["list", "--json"], ["search", "教师队伍"], ["search", "学", "--json"]],
+)
+def test_list_and_search_load_only_what_they_use(tmp_path: Path, command: list[str]) -> None:
+    heavy = ["jieba", "numpy", "rich", "dataclasses", "eduread.parse.report", "eduread.library.rows"]
+    if command[0] == "list":
+        heavy.append("tantivy")
+    assert eduread(tmp_path / "h", "list").returncode == 0  # the first run stores the seeds
     code = (
-        f"import sys; from eduread.cli import main; main(['--library', sys.argv[1], 'list', *{extra!r}]);"
+        f"import sys; from eduread.cli import main; main(['--library', sys.argv[1], *{command!r}]);"
         f"print('LOADED', [m for m in {heavy!r} if m in sys.modules], file=sys.stderr)"
     )
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "h")], capture_output=True, text=True)
-    assert out.stderr.strip().endswith("LOADED []")
+    assert out.stderr.strip().endswith("LOADED []"), out.stderr
 
 
 def test_list_lines_fit_the_terminal_and_pipes_get_everything(library: Library) -> None:
@@ -352,25 +370,25 @@ def test_parallel_import_matches_sequential(tmp_path: Path) -> None:
 def test_parallel_import_interrupted_keeps_whole_batches(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from eduread.library import grams, importer
+    from eduread.library import importer, index
 
     _corpus(tmp_path / "many", 20)
     library = Library(tmp_path / "lib", seed=False)
     monkeypatch.setattr(importer, "BATCH", 8)
-    real = grams.write_segment
+    real = index.write_batch
     calls = []
 
-    def second_batch_interrupted(conn, seg, docs):
+    def second_batch_interrupted(writer, conn, adds, deletes=()):
         calls.append(1)
-        real(conn, seg, docs)
         if len(calls) == 2:
-            raise KeyboardInterrupt
+            raise KeyboardInterrupt  # before the index commits
+        real(writer, conn, adds, deletes)
 
-    monkeypatch.setattr(grams, "write_segment", second_batch_interrupted)
+    monkeypatch.setattr(index, "write_batch", second_batch_interrupted)
     with pytest.raises(KeyboardInterrupt):
         import_paths(library, [str(tmp_path / "many")], workers=2, keywords=False)
-    assert library.count() == 8
-    monkeypatch.setattr(grams, "write_segment", real)
+    assert library.count() == 8 and library.check_index() == []
+    monkeypatch.setattr(index, "write_batch", real)
     result = import_paths(library, [str(tmp_path / "many")], workers=2, keywords=False)
     assert len(result.imported) == 12 and result.duplicates == 8 and library.count() == 20
     library.close()
@@ -394,8 +412,8 @@ def test_word_frequencies_follow_imports_removals_and_upgrades(tmp_path: Path) -
     library.remove([tianmen.id])
     assert df("教师") == holding - 1
     expected = {}
-    for (words,) in library.conn.execute("SELECT words FROM keywords"):
-        for word in json.loads(words):
+    for (num,) in library.conn.execute("SELECT num FROM keywords"):
+        for word in library.keywords(num):
             expected[word] = expected.get(word, 0) + 1
     # A version-1 library (no word_df) gets it counted once when opened.
     with library.transaction() as conn:
@@ -407,7 +425,7 @@ def test_word_frequencies_follow_imports_removals_and_upgrades(tmp_path: Path) -
     library.close()
 
 
-def test_trigram_positions_answer_overlaps_edges_and_lines(tmp_path: Path) -> None:
+def test_phrases_answer_overlaps_edges_and_lines(tmp_path: Path) -> None:
     """Derived from a seed: repeats that overlap, a term at the very start and end, one across a line."""
     text = SEED_TEXT[sorted(SEED_TEXT)[0]]
     folder = tmp_path / "edge"
@@ -433,68 +451,196 @@ def test_trigram_positions_answer_overlaps_edges_and_lines(tmp_path: Path) -> No
     library.close()
 
 
-def test_a_version_2_library_moves_its_index_out_of_fts5(tmp_path: Path) -> None:
-    library = Library(tmp_path / "lib")
-    expected = scan_counts(library, "教师队伍")
-    with library.transaction() as conn:
-        conn.execute("DROP TABLE trigrams")
-        conn.execute(
-            "CREATE VIRTUAL TABLE fts USING fts5(body, content='texts', content_rowid='num',"
-            " tokenize='trigram case_sensitive 1')"
-        )
-        conn.execute("INSERT INTO fts(fts) VALUES ('rebuild')")
-        conn.execute("UPDATE state SET value = '2' WHERE key = 'schema'")
-    library.close()
-    library = Library(tmp_path / "lib")
+def test_a_schema_5_library_is_migrated_and_keeps_its_data(tmp_path: Path) -> None:
+    """A library made by the version before (seeds, one removed, a position, bookmark, note,
+    correction, setting and keywords) opens: the index is built beside it, texts are packed,
+    nothing a person made is lost, and search counts equal a scan."""
+    import gzip
+
+    home = tmp_path / "old"
+    home.mkdir()
+    packed = Path(__file__).parent / "data" / "library_schema5.sqlite3.gz"
+    (home / "library.sqlite3").write_bytes(gzip.decompress(packed.read_bytes()))
+    before = sqlite3.connect(home / "library.sqlite3")
+    kept = {
+        table: sorted(before.execute(f"SELECT * FROM {table}").fetchall())
+        for table in ("positions", "bookmarks", "notes", "corrections", "settings", "word_df")
+    }
+    words = {num: json.loads(w) for num, w in before.execute("SELECT num, words FROM keywords")}
+    bodies = dict(before.execute("SELECT num, body FROM texts"))
+    originals = dict(before.execute("SELECT num, original FROM texts"))
+    before.close()
+    assert len(bodies) == 4 and all(kept.values())
+    steps = []
+
+    @__import__("contextlib").contextmanager
+    def progress(label: str, total: int):
+        steps.append(label)
+        yield lambda done, total: steps.append((label, done, total))
+
+    library = Library(home, progress=progress)
+    assert "indexing" in steps and ("indexing", 4, 4) in steps
+    # Bookmarks and notes now live in one notes table (bookmarks are a kind of note).
+    old_marks, old_notes = kept.pop("bookmarks"), kept.pop("notes")
+    assert sorted((n, o, label) for n, o, label, _title in library.bookmarks()) == sorted(
+        (n, o, label) for n, o, label, _created in old_marks
+    )
+    moved = library.conn.execute("SELECT num, start, text FROM notes WHERE kind = 'note'").fetchall()
+    assert sorted(moved) == sorted((n, o, text) for n, o, text, _created in old_notes)
+    for table, rows in kept.items():
+        assert sorted(library.conn.execute(f"SELECT * FROM {table}").fetchall()) == rows, table
+    assert dict(library.conn.execute("SELECT num, body FROM texts")) == bodies
     tables = {r[0] for r in library.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert "fts" not in tables and "trigrams" in tables
-    result = Searcher(library).search("教师队伍")
-    assert (result.total, result.reports) == expected and expected[0] == 12
+    assert not tables & {"grams", "trigrams", "segments", "removed", "fts"}
+    assert (
+        library.conn.execute("SELECT count(*) FROM texts WHERE typeof(original) != 'blob'").fetchone()[0] == 0
+    )
+    for num, original in originals.items():
+        assert library.report(num).body == bodies[num]
+        assert (
+            library.conn.execute("SELECT original FROM texts WHERE num = ?", (num,)).fetchone()[0] != original
+        )
+    from eduread.library.packed import unpack
+
+    stored = library.conn.execute("SELECT num, original, body FROM texts")
+    assert {n: unpack(o, body) for n, o, body in stored} == originals
+    assert (
+        library.conn.execute("SELECT count(*) FROM keywords WHERE typeof(words) != 'blob'").fetchone()[0] == 0
+    )
+    assert {num: library.keywords(num) for num in words} == words and len(words) == 4
+    assert library.check_index() == []
+    searcher = Searcher(library)
+    for term in ["学", "学位", "教师队伍", "义务教育均衡"]:
+        result = searcher.search(term)
+        assert (result.total, result.reports) == scan_counts(library, term), term
     library.close()
+    assert (home / "library.sqlite3").stat().st_size < 1093632 / 2  # the old index's room is given back
 
 
-def test_segments_merge_after_many_imports_and_drop_removed_reports(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from eduread.library import index
-
-    monkeypatch.setattr(index, "SEGMENTS_BEFORE_MERGE", 4)
-    library = Library(tmp_path / "lib")  # the seeds: one segment
+def test_many_small_imports_leave_the_engine_few_segments_and_exact_counts(tmp_path: Path) -> None:
+    library = Library(tmp_path / "lib")
     rng = random.Random(11)
     folder = tmp_path / "daily"
     folder.mkdir()
     terms = ["学", "学位", "教育局", "教师队伍", "全力维护校园安全", "日3", "日7", "天门"]
-
-    def segments() -> int:
-        return library.conn.execute("SELECT count(*) FROM segments").fetchone()[0]
-
-    def counts_match() -> None:
-        searcher = Searcher(library)
-        for term in terms:
-            result = searcher.search(term)
-            assert (result.total, result.reports) == scan_counts(library, term), term
-
-    for i in range(8):  # one small import a day, each its own segment
+    for i in range(12):  # one small import a day, each its own commit
         path = folder / f"{i}.txt"
         path.write_text(variant(rng.choice(sorted(SEED_TEXT.values())), rng, f"日{i}"), encoding="utf-8")
         if i == 2:
-            library.remove([library.entries(place="天门")[0].id])  # its postings are in the oldest segment
+            library.remove([library.entries(place="天门")[0].id])
         import_paths(library, [str(path)], keywords=False)
-        assert segments() <= 4 + 1
-    counts_match()
-    removed = library.conn.execute("SELECT count(*) FROM removed").fetchone()[0]
-    assert removed == 1  # the newest-half merges never reached the seeds' segment
-    for half in ("grams", "trigrams"):  # both halves keep exactly the listed segments, no more merged
-        held = [s for (s,) in library.conn.execute(f"SELECT DISTINCT seg FROM {half} ORDER BY seg")]
-        assert held == [s for (s,) in library.conn.execute("SELECT seg FROM segments ORDER BY seg")], half
-    assert segments() > 1
-    with library.transaction() as conn:
-        index.merge(conn, {library.conn.execute("SELECT num FROM removed").fetchone()[0]})
-    assert segments() == 1
-    assert library.conn.execute("SELECT count(*) FROM removed").fetchone()[0] == 0
-    assert library.conn.execute("SELECT count(DISTINCT seg) FROM trigrams").fetchone()[0] == 1
-    counts_match()
+    searcher = Searcher(library)
+    for term in terms:
+        result = searcher.search(term)
+        assert (result.total, result.reports) == scan_counts(library, term), term
+    assert searcher.text_index.searcher().num_segments < 12  # the engine merged some
+    assert library.check_index() == []
     library.close()
+
+
+def test_counts_hold_for_a_character_repeated_thousands_of_times(tmp_path: Path) -> None:
+    """Frequencies read back from bm25 scores stay exact where the scores saturate."""
+    text = SEED_TEXT[sorted(SEED_TEXT)[0]]
+    folder = tmp_path / "rep"
+    folder.mkdir()
+    (folder / "a.txt").write_text(text + "\n" + "学习" * 1500 + "\n", encoding="utf-8")
+    (folder / "b.txt").write_text(text.replace("学", "学学") + "\n结尾", encoding="utf-8")
+    library = Library(tmp_path / "lib")
+    import_paths(library, [str(folder)], keywords=False)
+    searcher = Searcher(library)
+    for term in ["学", "学习", "学学", "习学习", "教育"]:
+        result = searcher.search(term, limit=1)  # most counted reports are not on the page
+        assert (result.total, result.reports) == scan_counts(library, term), term
+    library.close()
+
+
+def test_counts_fall_back_to_a_scan_when_scores_cannot_be_read(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from eduread.library import search
+
+    real = search.frequencies
+
+    def skewed(nums, scores, factors, known):  # as if the engine scored differently than expected
+        return real(nums, [x * 1.01 for x in scores], factors, known)
+
+    monkeypatch.setattr(search, "frequencies", skewed)
+    searcher = Searcher(library)
+    for term in ["学", "教师队伍", "大班额"]:
+        result = searcher.search(term, limit=1)  # the page's reports disagree with the read-back
+        assert (result.total, result.reports) == scan_counts(library, term), term
+    both = searcher.search("学位 大班额", limit=1)
+    huaihua = fold_width(library.body(library.entries(place="怀化")[0].num))
+    assert (both.total, both.reports) == (
+        len(occurrences(huaihua, "学位")) + len(occurrences(huaihua, "大班额")),
+        1,
+    )
+
+
+def test_two_terms_filters_and_widths_count_like_a_scan(library: Library) -> None:
+    searcher = Searcher(library)
+
+    def scan(terms: list[str], nums: set[int] | None = None) -> tuple[int, int]:
+        total = reports = 0
+        for num, body in library.conn.execute("SELECT num, body FROM texts"):
+            if nums is not None and num not in nums:
+                continue
+            found = [len(occurrences(fold_width(body), t)) for t in terms]
+            if all(found):
+                total += sum(found)
+                reports += 1
+        return total, reports
+
+    for query, terms in [("教师 培训", ["教师", "培训"]), ("学 校", ["学", "校"]), ("（一）", ["(一)"])]:
+        result = searcher.search(query)
+        assert (result.total, result.reports) == scan(terms), query
+    for filters in [{"place": "天门"}, {"year": 2018}, {"kind": "summary"}, {"kind": "plan", "year": 2019}]:
+        nums = library.filtered_nums(filters.get("place"), filters.get("year"), filters.get("kind"))
+        result = searcher.search("教师", limit=50, **filters)
+        assert (result.total, result.reports) == scan(["教师"], nums), filters
+        assert {h.num for h in result.hits} <= nums
+
+
+def test_snippets_keep_figures_whole_and_start_on_a_word(library: Library) -> None:
+    from eduread.library.search import snippet_bounds
+
+    searcher = Searcher(library)
+    for query in ["万个", "大班额", "学位", "，", "、"]:
+        for hit in searcher.search(query, limit=100, per_report=50).hits:
+            body = library.body(hit.num)
+            lo = hit.start - hit.mark[0]
+            hi = lo + len(hit.snippet)
+            assert hit.snippet[0] not in "、，。" or hit.mark[0] == 0, hit.snippet
+            for m in re.finditer(r"\d+(?:\.\d+)?万?个?", body):
+                assert not (m.start() < lo < m.end()) and not (m.start() < hi < m.end()), hit.snippet
+    body = "全市通过新建改扩建项目新增学位4.07万个，全年共消除义务教育大班额1463个。"
+    start = body.index("大班额")
+    for side in range(4, 30):
+        lo, hi = snippet_bounds(body, start, start + 3, side=side)
+        assert lo <= start and hi >= start + 3
+        assert "4.07万个" in body[lo:hi] or "07" not in body[lo:hi], side
+        assert "1463个" in body[lo:hi] or "46" not in body[lo:hi], side
+        assert body[lo] not in "，、。", side
+
+
+def test_reindex_builds_a_new_index_in_place(library: Library) -> None:
+    from eduread.library import index
+
+    before = index.stamp_on_disk(library.folder)
+    expected = scan_counts(library, "教师队伍")
+    (library.folder / "index.build-99999").mkdir()  # what a rebuild killed midway leaves
+    (library.folder / "index.build-99999" / "meta.json").write_text("{}")
+    assert library.reindex() == 5
+    after = index.stamp_on_disk(library.folder)
+    assert after is not None and before is not None and after[0] != before[0]
+    assert index.stamp_in_db(library.conn) == after
+    assert [p.name for p in library.folder.iterdir() if p.name.startswith("index")] == ["index"]
+    result = Searcher(library).search("教师队伍")
+    assert (result.total, result.reports) == expected
+    kept = Searcher(library)  # a reader's searcher, open while another process rebuilds
+    assert kept.search("教师队伍").total == expected[0]
+    library.reindex()
+    assert (kept.search("教师队伍").total, kept.search("教师队伍").reports) == expected
 
 
 def test_the_summary_line_counts_in_english(library: Library) -> None:
@@ -516,6 +662,7 @@ def _consistent(home: Path) -> Library:
     """The library opens, SQLite finds no damage, and search counts equal a scan of the stored bodies."""
     library = Library(home, seed=False)
     assert library.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert library.check_index() == []
     searcher = Searcher(library)
     for term in ["学", "学位", "教育局", "教师队伍", "义务教育均衡"]:
         result = searcher.search(term)

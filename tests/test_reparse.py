@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from eduread.library.packed import pack, unpack
 from eduread.library.reparse import reparse_stale, stale_nums
 from eduread.library.search import Searcher, occurrences
 from eduread.library.store import Library
@@ -47,9 +48,13 @@ def test_a_changed_body_replaces_the_report_and_its_index(tmp_path: Path) -> Non
     old = library.entries(place="天门")[0]
     # As if an older cleaner had kept a line of page cruft that today's cleaner removes.
     with library.transaction() as conn:
-        body = conn.execute("SELECT body FROM texts WHERE num = ?", (old.num,)).fetchone()[0]
+        original, body = conn.execute("SELECT original, body FROM texts WHERE num = ?", (old.num,)).fetchone()
         stale = "旧版清理留下的页脚学位\n" + body
-        conn.execute("UPDATE texts SET body = ? WHERE num = ?", (stale, old.num))
+        # the original is stored deflated against its body: a body is never changed without it
+        conn.execute(
+            "UPDATE texts SET body = ?, original = ? WHERE num = ?",
+            (stale, pack(unpack(original, body), stale), old.num),
+        )
         conn.execute("UPDATE parses SET parser_version = ? WHERE num = ?", (PARSER_VERSION - 1, old.num))
     library.reindex()  # the index as that cleaner left it
     assert Searcher(library).search("旧版清理").total == 1

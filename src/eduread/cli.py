@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a few ms of every command)
 if TYPE_CHECKING:
     import argparse
 
@@ -66,7 +66,12 @@ def _parser() -> argparse.ArgumentParser:
     import argparse  # only for subcommands: opening the reader does not pay for it
 
     class OneLineParser(argparse.ArgumentParser):
-        """Usage mistakes as one line naming the command's --help, like every other error."""
+        """Usage mistakes as one line naming the command's --help, like every other error; help
+        laid out to the terminal's width, found without argparse's import of shutil."""
+
+        def __init__(self, *args, **kwargs) -> None:
+            kwargs.setdefault("formatter_class", _formatter)
+            super().__init__(*args, **kwargs)
 
         def error(self, message: str) -> None:  # type: ignore[override]
             from eduread.errors import one_line
@@ -81,7 +86,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--library", metavar="DIR", help="library folder (default: $EDUREAD_HOME or the user data dir)"
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # prog given: argparse would otherwise lay out a help formatter (and import shutil) to find it
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog="eduread", parser_class=OneLineParser)
 
     p = sub.add_parser("parse", help="parse report files and print what was found")
     p.add_argument("files", nargs="+", metavar="FILE")
@@ -196,6 +202,18 @@ def _across_parsers(sub) -> None:
     p.add_argument(
         "--section", metavar="N", type=int, help="the Nth section of the outline (1 = the first heading)"
     )
+
+
+def _formatter(prog: str):
+    """argparse's formatter at the terminal's width (80 columns when there is no terminal)."""
+    import argparse
+    import os
+
+    try:
+        width = os.get_terminal_size(sys.stdout.fileno()).columns - 2
+    except (OSError, ValueError):
+        width = 78
+    return argparse.HelpFormatter(prog, width=max(20, width))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_cache_dir, user_config_dir, user_data_dir
-
 APP = "eduread"
 
 
@@ -17,11 +15,15 @@ def library_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     env = os.environ.get("EDUREAD_HOME")
     if env:
         return Path(env).expanduser()
+    from platformdirs import user_data_dir  # only here: a command given --library never loads it
+
     return Path(user_data_dir(APP, appauthor=False))
 
 
 def cache_dir() -> Path:
     """User cache dir (jieba's dictionary cache goes here, never /tmp)."""
+    from platformdirs import user_cache_dir
+
     path = Path(user_cache_dir(APP, appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path
@@ -29,6 +31,8 @@ def cache_dir() -> Path:
 
 def config_dir() -> Path:
     """User config dir; its themes/ folder holds the user's own themes."""
+    from platformdirs import user_config_dir
+
     return Path(user_config_dir(APP, appauthor=False))
 
 

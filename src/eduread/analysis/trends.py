@@ -53,7 +53,7 @@ def term_counts(library, term: str, searcher: Searcher | None = None) -> dict[in
     if not folded:
         return {}
     searcher = searcher or Searcher(library)
-    nums = sorted(searcher.counts(folded))
+    nums = sorted(searcher.reports_holding(folded))
     flags = fold_flags(library.conn, nums) if not any(ch.isascii() for ch in folded) else {}
     counts = {}
     for num in nums:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
 from eduread.library.store import MIN_PREFIX, Library, LibraryError
 from eduread.text.names import shown_name
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a few ms of every command)
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -63,7 +63,7 @@ def with_library(
     from eduread.library.failures import explain
 
     try:
-        library = Library(args.library)
+        library = Library(args.library, progress=_progress)
     except LibraryError as err:
         _err(str(err))
         return 2
@@ -150,22 +150,25 @@ def grouped_reasons(skipped: list[tuple[str, str]], failed: list[tuple[str, str]
 
 
 def _list(library: Library, args: argparse.Namespace) -> int:
-    entries = library.entries(place=args.place, year=args.year, kind=args.kind)
     if args.json:
-        _write_json([e.to_dict() for e in entries])
+        if sys.stdout.isatty():
+            _write_json(json.loads(library.listing_json(place=args.place, year=args.year, kind=args.kind)))
+        else:  # compact for a pipe: SQLite's JSON text as it is
+            sys.stdout.write(library.listing_json(place=args.place, year=args.year, kind=args.kind) + "\n")
         return 0
-    from eduread.commands.listing import lines
+    from eduread.commands.listing import lines, listing_cells
 
-    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
-    if entries:
-        sys.stdout.write("".join(line.rstrip() + "\n" for line in lines(entries, width)))
-    sys.stdout.write(f"{len(entries)} reports\n")
+    rows = library.listing(place=args.place, year=args.year, kind=args.kind)
+    width = os.get_terminal_size(sys.stdout.fileno()).columns if sys.stdout.isatty() else None
+    if rows:
+        sys.stdout.write(
+            "".join(line.rstrip() + "\n" for line in lines([], width, cells=listing_cells(rows)))
+        )
+    sys.stdout.write(f"{len(rows)} reports\n")
     return 0
 
 
 def _search(library: Library, args: argparse.Namespace) -> int:
-    from rich.text import Text
-
     from eduread.library.search import Searcher
 
     query = " ".join(args.query)
@@ -175,22 +178,35 @@ def _search(library: Library, args: argparse.Namespace) -> int:
     if args.json:
         _write_json(result.to_dict())
         return 0
-    console = _console()
-    console.print(Text(f"{result.summary()} ({result.took_ms:.1f} ms)", style="dim"))
+    # Plain writes, styled by a few SGR codes on a terminal: loading rich would double the
+    # command's time. Report text is only ever written as text (control characters were removed
+    # on import; what is left of them is dropped here).
+    tty = sys.stdout.isatty()
+
+    def style(text: str, code: str) -> str:
+        text = _printable(text)
+        return f"\x1b[{code}m{text}\x1b[0m" if tty else text
+
+    out = [style(f"{result.summary()} ({result.took_ms:.1f} ms)", "2")]
     last = None
     for hit in result.hits:
         if hit.report != last:
-            console.print(Text(f"\n{hit.title}  ", style="bold").append(Text(hit.report[:10], style="dim")))
+            out.append("\n" + style(hit.title, "1") + "  " + style(hit.report[:10], "2"))
             last = hit.report
-        line = Text("  ")
-        line.append(" › ".join(hit.section) or "—", style="cyan")
-        line.append(f"  @{hit.start}\n    ", style="dim")
         s, e = hit.mark
-        line.append(hit.snippet[:s])
-        line.append(hit.snippet[s:e], style="reverse bold")
-        line.append(hit.snippet[e:])
-        console.print(line)
+        marked = _printable(hit.snippet[:s]) + style(hit.snippet[s:e], "1;7") + _printable(hit.snippet[e:])
+        section = style(" › ".join(hit.section) or "—", "36")
+        out.append(f"  {section}{style(f'  @{hit.start}', '2')}\n    {marked}")
+    sys.stdout.write("\n".join(out) + "\n")
     return 0
+
+
+def _printable(text: str) -> str:
+    """Text with any control character left out, so nothing in a report can drive the terminal."""
+    return text.translate(_CONTROLS)
+
+
+_CONTROLS = dict.fromkeys([*range(0, 32), *range(127, 160)])
 
 
 def _remove(library: Library, args: argparse.Namespace) -> int:

@@ -7,9 +7,27 @@ to fit the terminal. Piped output is never cut.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable, Iterator
 
-from rich.cells import cell_len
+# East Asian Wide and Fullwidth blocks (what rich.cells counts as two cells for this text)
+_NARROW = re.compile(
+    "[^\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]+"
+)
+
+
+def cell_len(text: str) -> int:
+    """Terminal cells a text takes: two for a wide (Chinese) character, one otherwise.
+
+    Report titles and places hold no combining or zero-width characters (cleaning removes
+    control characters), so this is what rich.cells would say, without loading rich.
+    """
+    if text.isascii():
+        return len(text)
+    return len(text) + len(_NARROW.sub("", text))  # what is left are the wide characters
+
 
 PLACE_LEVELS = 2  # the city and county levels say where; the province is one more click away
 GAP = "  "
@@ -41,22 +59,88 @@ def row_cells(entry) -> list[str]:  # entry: Entry
     return [entry.id[:10], place, parts, entry.published or "—", entry.title]
 
 
+def piped_lines(rows: list[tuple]) -> list[str]:
+    """`lines(…, width=None)` of Library.listing rows, header first, made in one pass per row.
+
+    Places, parts and dates repeat across a library: each distinct one is read from JSON,
+    measured and padded once, so a row costs a few dictionary lookups and one join.
+    """
+    place_of: dict[str, str] = {}
+    parts_of: dict[str, str] = {}
+    for _rid, place_name, place_json, parts_json, _published, _title in rows:
+        if place_json not in place_of:
+            place_of[place_json] = " › ".join(json.loads(place_json)[-PLACE_LEVELS:]) or place_name
+        if parts_json not in parts_of:
+            parts_of[parts_json] = ", ".join(f"{p['year']}{p['label']}" for p in json.loads(parts_json))
+    dates = {r[4] or "—" for r in rows}
+    widths = [
+        max([cell_len(r[0][:10]) for r in rows] + [2]),
+        max(map(cell_len, [*place_of.values(), "place"])),
+        max(map(cell_len, [*parts_of.values(), "parts"])),
+        max(map(cell_len, [*dates, "published"])),
+    ]
+
+    def padded(text: str, width: int) -> str:
+        return text + " " * (width - cell_len(text))
+
+    places = {k: padded(v, widths[1]) for k, v in place_of.items()}
+    parts = {k: padded(v, widths[2]) for k, v in parts_of.items()}
+    published = {d: padded(d, widths[3]) for d in dates}
+    head = GAP.join(
+        [padded(h, w) for h, w in zip(["id", "place", "parts", "published"], widths, strict=True)]
+    )
+    out = [head + GAP + "title"]
+    id_width = widths[0]
+    out.extend(
+        GAP.join((rid[:10].ljust(id_width), places[pj], parts[tj], published[pub or "—"], title))
+        for rid, _name, pj, tj, pub, title in rows
+    )
+    return out
+
+
+def listing_cells(rows: Iterable[tuple]) -> Iterator[list[str]]:
+    """`row_cells` of Library.listing rows: each distinct place or parts JSON is read once."""
+    places: dict[str, str] = {}
+    parts: dict[str, str] = {}
+    for rid, place_name, place_json, parts_json, published, title in rows:
+        place = places.get(place_json)
+        if place is None:
+            place = places[place_json] = " › ".join(json.loads(place_json)[-PLACE_LEVELS:])
+        shown = parts.get(parts_json)
+        if shown is None:
+            shown = parts[parts_json] = ", ".join(f"{p['year']}{p['label']}" for p in json.loads(parts_json))
+        yield [rid[:10], place or place_name, shown, published or "—", title]
+
+
 MIN_TITLE = 12
 SHRINK = ((2, 12), (1, 8), (3, 0))  # (column, narrowest): parts first, then place, then published
 
 
-def lines(entries: Iterable, width: int | None) -> Iterator[str]:
+def lines(entries: Iterable, width: int | None, *, cells: Iterable[list[str]] | None = None) -> Iterator[str]:
     """Header and rows, columns as wide as their widest cell; with a width, each line fits it.
 
     When the terminal is narrow, parts give way first, then place, then the date, so the title
-    keeps at least a few words.
+    keeps at least a few words. `cells` may give the rows' cells ready made (listing_cells).
     """
     header = ["id", "place", "parts", "published", "title"]
-    rows = [header, *(row_cells(e) for e in entries)]
-    widths = [max(cell_len(r[i]) for r in rows) for i in range(len(header) - 1)]
-    if width is None:
-        for cells in rows:
-            yield GAP.join([*(pad(c, w) for c, w in zip(cells, widths, strict=False)), cells[-1]])
+    rows = [header, *(cells if cells is not None else (row_cells(e) for e in entries))]
+    known: dict[str, int] = {}  # places, parts and dates repeat: measure each once
+
+    def measure(text: str) -> int:
+        size = known.get(text)
+        if size is None:
+            size = known[text] = cell_len(text)
+        return size
+
+    columns = [set(column) for column in zip(*(row[:-1] for row in rows), strict=True)]
+    widths = [max(map(measure, column)) for column in columns]
+    if width is None:  # each distinct cell padded once; ten thousand lines are then joins
+        padded = [
+            {c: c + " " * (w - measure(c)) for c in column} for column, w in zip(columns, widths, strict=True)
+        ]
+        p0, p1, p2, p3 = padded
+        for r in rows:
+            yield GAP.join((p0[r[0]], p1[r[1]], p2[r[2]], p3[r[3]], r[4]))
         return
     widths[1], widths[2] = min(widths[1], 24), min(widths[2], 26)
     for column, narrowest in SHRINK:

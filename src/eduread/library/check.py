@@ -152,6 +152,21 @@ def _one(conn: sqlite3.Connection, sql: str, args: tuple) -> tuple | None:
         return None
 
 
+def _original(row: tuple) -> str | None:
+    """The original text of a texts row (stored deflated against its body), or None if unreadable."""
+    import zlib
+
+    from eduread.library.packed import unpack
+
+    original, body = row
+    if not isinstance(body, str) or not isinstance(original, (str, bytes)):
+        return None
+    try:
+        return unpack(original, body)
+    except (zlib.error, UnicodeDecodeError):
+        return None
+
+
 def _known(conn: sqlite3.Connection) -> tuple[set[int] | None, set[int]]:
     """(numbers the reports table holds, or None when it cannot be read; numbers removed)."""
     try:
@@ -208,10 +223,10 @@ def repair(library, progress: Callable[[int, int], None] | None = None) -> Repai
         for done, num in enumerate(nums, 1):
             original = next(
                 (
-                    row[0]
+                    text
                     for c in sources
-                    if (row := _one(c, "SELECT original FROM texts WHERE num = ?", (num,))) is not None
-                    and isinstance(row[0], str)
+                    if (row := _one(c, "SELECT original, body FROM texts WHERE num = ?", (num,))) is not None
+                    and (text := _original(row)) is not None
                 ),
                 found.get(num),
             )

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from eduread.errors import ReportError
-from eduread.library.index import BodyIndex
 from eduread.library.rows import Rows
 from eduread.parse.model import Report
 from eduread.parse.report import REPORT_SUFFIXES, parse_text
 from eduread.text.document import Document
+from eduread.text.matching import match_form
 from eduread.text.names import shown_name
 from eduread.text.read import UnsupportedFormat, read_document
 
@@ -132,7 +132,7 @@ class Prepared:
 
     source: str
     rows: Rows | None = None
-    index: BodyIndex | None = None
+    index: str | None = None  # the body's match form, what the search index holds
     words: dict[str, int] | None = None
     error: str = ""
     skipped: bool = False  # a format eduread does not read (named, with what to do)
@@ -145,7 +145,8 @@ Derive = Callable[[Report], object]
 
 
 def prepare(path: Path, keywords: bool, derive: Derive | None = None) -> Prepared:
-    """Read, parse, index and (with keywords) count jieba's words of one file; never raises for a bad file."""
+    """Read, parse, fold for the index and (with keywords) count jieba's words of one file; never
+    raises for a bad file."""
     try:
         report, document = read_document_report(path)
     except UnsupportedFormat as err:
@@ -172,7 +173,7 @@ def prepare(path: Path, keywords: bool, derive: Derive | None = None) -> Prepare
 
         words = word_counts(report.body)
     source = stored_source(path)
-    prepared = Prepared(source, Rows.of(report, document.text, source), BodyIndex.of(report.body), words)
+    prepared = Prepared(source, Rows.of(report, document.text, source), match_form(report.body), words)
     prepared.notes = list(document.notes)
     prepared.shown = shown_name(path)
     if derive is not None:
@@ -301,5 +302,4 @@ def import_paths(
         if progress:
             progress(done, len(files))
     flush()
-    library.compact()
     return result

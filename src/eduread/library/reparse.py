@@ -23,7 +23,4 @@ def reparse_stale(library, progress: Callable[[int, int], None] | None = None) -
 
     An interrupt leaves whole batches done and the rest stale, to be picked up next time.
     """
-    count = in_batches(stale_nums(library), BATCH, library.refresh_parses, progress)
-    if count:
-        library.compact()
-    return count
+    return in_batches(stale_nums(library), BATCH, library.refresh_parses, progress)

@@ -110,6 +110,20 @@ def _record(payload: bytes) -> list | None:
     return values if at == len(payload) else None
 
 
+def _original(original: str | bytes, body: str) -> str | None:
+    """A texts row's original: plain in older libraries, deflated against its body since schema 6."""
+    if isinstance(original, str):
+        return original
+    import zlib
+
+    from eduread.library.packed import unpack
+
+    try:
+        return unpack(original, body)
+    except (zlib.error, UnicodeDecodeError):
+        return None
+
+
 def stored_texts(path: Path) -> dict[int, str]:
     """Report number → original text, from every readable leaf page shaped like the texts table's."""
     try:
@@ -148,9 +162,11 @@ def stored_texts(path: Path) -> dict[int, str]:
                 values is not None
                 and len(values) == 3
                 and values[0] is None
-                and isinstance(values[1], str)
+                and isinstance(values[1], (str, bytes))
                 and isinstance(values[2], str)
                 and not _DATETIME.match(values[2])
             ):
-                found[cell[0]] = values[1]
+                text = _original(values[1], values[2])
+                if text is not None:
+                    found[cell[0]] = text
     return found

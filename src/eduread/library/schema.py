@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
-SCHEMA_VERSION = 5  # 2: word_df; 4: trigrams replace FTS5; 5: class, review, corrections
+from eduread.library.packed import pack, unpack
+
+# 2: word_df; 4: trigrams replace FTS5; 5: class, review, corrections; 6: the index moves to
+# tantivy beside the database, originals and parse caches are stored compressed
+SCHEMA_VERSION = 6
+OLD_INDEX_TABLES = ("fts_instances", "fts", "grams", "trigrams", "segments", "removed")
 
 DDL = """
 CREATE TABLE IF NOT EXISTS reports (
@@ -26,6 +32,8 @@ CREATE TABLE IF NOT EXISTS reports (
     doc_class TEXT NOT NULL DEFAULT 'report',  -- 'other': not a bureau's own work report
     review TEXT NOT NULL DEFAULT '[]'          -- JSON list of what could not be settled
 );
+-- the order reports are listed in
+CREATE INDEX IF NOT EXISTS reports_order ON reports(place_path, published, num);
 CREATE TABLE IF NOT EXISTS corrections (
     num INTEGER PRIMARY KEY REFERENCES reports(num) ON DELETE CASCADE,
     data TEXT NOT NULL,                -- JSON of the fields a person set (place, year, kind, title)
@@ -39,25 +47,21 @@ CREATE INDEX IF NOT EXISTS parts_year ON parts(year, kind);
 CREATE INDEX IF NOT EXISTS parts_num ON parts(num);
 CREATE TABLE IF NOT EXISTS texts (
     num INTEGER PRIMARY KEY REFERENCES reports(num) ON DELETE CASCADE,
-    original TEXT NOT NULL,            -- the decoded file text, verbatim
+    original BLOB NOT NULL,            -- the decoded file text, verbatim, packed against the body
+                                       -- (packed.py): never change a body without repacking it
     body TEXT NOT NULL                 -- the cleaned body every offset points into
 );
 CREATE TABLE IF NOT EXISTS parses (
     num INTEGER PRIMARY KEY REFERENCES reports(num) ON DELETE CASCADE,
     parser_version INTEGER NOT NULL,
-    data TEXT NOT NULL,                -- Report.to_dict() without the body
+    data BLOB NOT NULL,                -- Report.to_dict() without the body, packed (packed.py)
     outline TEXT NOT NULL              -- flat [[start, end, level, title], ...] for search hits
 );
 CREATE TABLE IF NOT EXISTS keywords (
     num INTEGER PRIMARY KEY REFERENCES reports(num) ON DELETE CASCADE,
-    words TEXT NOT NULL                -- JSON {word: count} from jieba
+    words BLOB NOT NULL                -- JSON {word: count} from jieba, packed (packed.py)
 );
-CREATE TABLE IF NOT EXISTS grams (
-    gram TEXT NOT NULL, seg INTEGER NOT NULL, docs BLOB NOT NULL, counts BLOB NOT NULL,
-    PRIMARY KEY (seg, gram)             -- a batch appends at the end of the table
-) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS word_df (word TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS removed (num INTEGER PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS bookmarks (
     num INTEGER NOT NULL REFERENCES reports(num) ON DELETE CASCADE,
     offset INTEGER NOT NULL, label TEXT NOT NULL DEFAULT '',
@@ -75,11 +79,6 @@ CREATE TABLE IF NOT EXISTS notes (
 );
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS trigrams (
-    code INTEGER NOT NULL, seg INTEGER NOT NULL, keys BLOB NOT NULL,  -- see trigrams.py
-    PRIMARY KEY (seg, code)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS segments (seg INTEGER PRIMARY KEY);  -- index segments, oldest first
 """
 
 
@@ -133,11 +132,11 @@ def version(conn: sqlite3.Connection) -> int | None:
         ) from None
 
 
-def create(conn: sqlite3.Connection) -> int | None:
+def create(conn: sqlite3.Connection, progress: Callable[[int, int], None] | None = None) -> int | None:
     """Create every table that is missing, inside one transaction (none when the library is current).
 
-    Returns the version the library had before (None for a new or current one): from version 3
-    down, the caller must rebuild the search index, which FTS5 held until version 4. A library
+    Returns the version the library had before (None for a new or current one): from version 5
+    down, the caller must build the search index, which lived in the database until version 6. A library
     written by a newer eduread raises SchemaError and is left as it is.
     """
     if version(conn) == SCHEMA_VERSION:
@@ -153,7 +152,7 @@ def create(conn: sqlite3.Connection) -> int | None:
                 f"the library was written by a newer eduread (schema {before}; this one reads up to"
                 f" {SCHEMA_VERSION}); upgrade eduread to open it — it was left unchanged"
             )
-        _migrate(conn, before)
+        _migrate(conn, before, progress)
         conn.execute("INSERT OR REPLACE INTO state(key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
     except BaseException:
         if conn.in_transaction:
@@ -163,12 +162,18 @@ def create(conn: sqlite3.Connection) -> int | None:
     return before
 
 
-def _migrate(conn: sqlite3.Connection, before: int | None) -> None:
+def _migrate(
+    conn: sqlite3.Connection, before: int | None, progress: Callable[[int, int], None] | None = None
+) -> None:
     """Bring the tables from version `before` (None: a new library) to SCHEMA_VERSION."""
-    if before is not None and before < 4:
-        # FTS5 goes; grams and trigrams were keyed (gram, seg) and (code, seg) and are now keyed
-        # segment first, so they are dropped with the segment list and the reindex refills them.
-        for table in ("fts_instances", "fts", "grams", "trigrams", "segments"):
+    if before is not None and before < 6:  # the index leaves the database; texts are packed
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "removed" in tables and "state" in tables:  # removals said "never seed this library again"
+            conn.execute(
+                "INSERT OR IGNORE INTO state(key, value)"
+                " SELECT 'seeded', '1' WHERE EXISTS (SELECT 1 FROM removed)"
+            )
+        for table in OLD_INDEX_TABLES:
             conn.execute(f"DROP TABLE IF EXISTS {table}")
     if before is not None and before < 5:  # class and review columns; the reparse fills them
         have = {r[1] for r in conn.execute("PRAGMA table_info(reports)")}
@@ -179,10 +184,12 @@ def _migrate(conn: sqlite3.Connection, before: int | None) -> None:
     for statement in DDL.split(";\n"):
         if statement.strip():
             conn.execute(statement)
+    if before is not None and before < 6:
+        _pack_texts(conn, progress)
     if before == 1:  # from version 1: count the stored words once
         counts: dict[str, int] = {}
         for (words,) in conn.execute("SELECT words FROM keywords"):
-            for word in json.loads(words):
+            for word in json.loads(unpack(words)):
                 counts[word] = counts.get(word, 0) + 1
         conn.executemany("INSERT OR REPLACE INTO word_df(word, df) VALUES (?, ?)", counts.items())
 
@@ -266,3 +273,16 @@ def ensure_across(conn: sqlite3.Connection) -> None:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def _pack_texts(conn: sqlite3.Connection, progress: Callable[[int, int], None] | None) -> None:
+    """Compress the originals, parse caches and word counts older versions stored as plain text."""
+    nums = [n for (n,) in conn.execute("SELECT num FROM texts WHERE typeof(original) = 'text' ORDER BY num")]
+    for done, num in enumerate(nums, 1):
+        original, body = conn.execute("SELECT original, body FROM texts WHERE num = ?", (num,)).fetchone()
+        conn.execute("UPDATE texts SET original = ? WHERE num = ?", (pack(original, body), num))
+        if progress and (done % 200 == 0 or done == len(nums)):
+            progress(done, len(nums))
+    for table, column in (("parses", "data"), ("keywords", "words")):
+        rows = conn.execute(f"SELECT num, {column} FROM {table} WHERE typeof({column}) = 'text'").fetchall()
+        conn.executemany(f"UPDATE {table} SET {column} = ? WHERE num = ?", [(pack(v), n) for n, v in rows])

@@ -1,42 +1,65 @@
 """Find every occurrence of a query across the library, like Ctrl+F, ranked by bm25.
 
-Queries of three characters or more are answered from the trigram positions (trigrams.py);
-one- and two-character queries from the short-gram counts (grams.py). Neither scans the texts:
-bodies are read only for the reports on the page being shown.
+The index (index.py) is tantivy's, one token per character with positions, so a term of one
+character is a term query and a longer one a phrase query: exactly the reports that contain it
+as a substring. The engine scores each report by bm25 from the term's frequency in it; the
+frequency is read back from that score (`frequencies`), so the totals come from the engine
+without reading the texts. Only the page's reports are read, for their hits and snippets, and
+they check the read-back counts: if one disagrees, every matched report is counted by a scan.
 """
 
 from __future__ import annotations
 
 import heapq
-import math
+import json
 import re
-import sqlite3
 import time
-from dataclasses import dataclass, field
 
-from eduread.library import grams, trigrams
+from eduread.library import index
 from eduread.library.store import Library, LibraryError
-from eduread.text.width import fold_width
+from eduread.text.matching import match_form
 
 _TOKEN = re.compile(r'"([^"]+)"|“([^”]+)”|(\S+)')
-K1, B = 1.2, 0.75
 SNIPPET_SIDE = 28
+# A figure and its unit (4.07万个, 12.5%, 300余所): a snippet is never cut inside one.
+_FIGURE = re.compile(
+    r"[0-9０-９]+(?:[.．,，][0-9０-９]+)*[余多]?[十百千万亿]*[余多]?[%％‰个所人名元项次家座间台套倍]?"
+)
+_CLAUSE_END = "。；！？\n"
+_NO_LINE_START = "、，。；：！？）》」』,.;:!?) "
 
 
-@dataclass
 class Hit:
     """One occurrence: where it is, in which section, and the text around it."""
 
-    report: str
-    num: int
-    title: str
-    place: str
-    parts: list[dict]
-    section: list[str]
-    start: int
-    end: int
-    snippet: str
-    mark: tuple[int, int]
+    __slots__ = ("report", "num", "title", "place", "parts", "section", "start", "end", "snippet", "mark")
+
+    def __init__(
+        self,
+        report: str,
+        num: int,
+        title: str,
+        place: str,
+        parts: list[dict],
+        section: list[str],
+        start: int,
+        end: int,
+        snippet: str,
+        mark: tuple[int, int],
+    ) -> None:
+        self.report = report
+        self.num = num
+        self.title = title
+        self.place = place
+        self.parts = parts
+        self.section = section
+        self.start = start
+        self.end = end
+        self.snippet = snippet
+        self.mark = mark
+
+    def __repr__(self) -> str:
+        return f"Hit({self.report[:10]} @{self.start}-{self.end} {self.snippet!r})"
 
     def to_dict(self) -> dict:
         """JSON form used by `eduread search --json`."""
@@ -54,17 +77,24 @@ class Hit:
         }
 
 
-@dataclass
 class SearchResult:
-    """The first page of hits plus the whole library's counts."""
+    """The first page of hits plus the whole library's counts.
 
-    query: str
-    terms: list[str]
-    total: int = 0
-    reports: int = 0
-    took_ms: float = 0.0
-    hits: list[Hit] = field(default_factory=list)
-    ranked: list[int] = field(default_factory=list)  # the page's reports, best first
+    Plain classes here, not dataclasses: `eduread search` is a short process, and importing
+    dataclasses (with inspect) would be a fifth of its time.
+    """
+
+    def __init__(self, query: str, terms: list[str]) -> None:
+        self.query = query
+        self.terms = terms
+        self.total = 0
+        self.reports = 0
+        self.took_ms = 0.0
+        self.hits: list[Hit] = []
+        self.ranked: list[int] = []  # the page's reports, best first
+
+    def __repr__(self) -> str:
+        return f"SearchResult({self.query!r}: {self.summary()})"
 
     def summary(self) -> str:
         """ "2 occurrences in 1 report": the line both faces show above the hits."""
@@ -85,9 +115,9 @@ class SearchResult:
 
 
 def parse_query(query: str) -> list[str]:
-    """Terms of a query: words split on spaces, "quoted text" kept whole, widths folded."""
+    """Terms of a query: words split on spaces, "quoted text" kept whole, in the match form."""
     terms = []
-    for match in _TOKEN.finditer(fold_width(query)):
+    for match in _TOKEN.finditer(match_form(query)):
         term = next(g for g in match.groups() if g is not None).strip()
         if term and term not in terms:
             terms.append(term)
@@ -104,54 +134,143 @@ def occurrences(text: str, term: str) -> list[int]:
     return found
 
 
+def count(text: str, term: str) -> int:
+    """How many (possibly overlapping) times term occurs in text."""
+    if not term:
+        return 0
+    overlaps = any(term[:k] == term[-k:] for k in range(1, len(term)))
+    return len(occurrences(text, term)) if overlaps else text.count(term)
+
+
+def _cannot_write(err: BaseException) -> bool:
+    return index.cannot_write(err)
+
+
+def _weight(explanation: str) -> float:
+    """bm25's (K1 + 1) · idf for one term, as the engine's explanation of a score gives it."""
+    found: dict[str, float] = {}
+
+    def walk(node: dict) -> None:
+        text = node.get("description", "")
+        if text == "(K1+1)":
+            found["k1"] = node["value"]
+        elif text.startswith("idf"):
+            found["idf"] = node["value"]
+        for child in node.get("details", []):
+            walk(child)
+
+    walk(json.loads(explanation))
+    return found["k1"] * found["idf"]
+
+
+class _LengthFactors:
+    """Each report's length factor in bm25, learnt from the sentinel every report holds once.
+
+    bm25 scores a term that occurs f times in a report W · f / (f + c): W belongs to the term,
+    c to the report (its length against the average), the same for every term. The sentinel
+    occurs once in every report, so its score there, W₀ / (1 + c), gives c. Computed once per
+    commit of the index.
+    """
+
+    def __init__(self, engine, schema) -> None:
+        import tantivy
+
+        query = tantivy.Query.term_query(schema, "body", index.SENTINEL)
+        hits = engine.search(query, limit=max(1, engine.num_docs), count=False).hits
+        self.of: dict[int, float] = {}
+        if hits:
+            weight = _weight(query.explain(engine, hits[0][1]).to_json())
+            nums = engine.fast_field_values("num", [address for _score, address in hits])
+            self.of = {num: weight / score - 1 for (score, _a), num in zip(hits, nums, strict=True) if score}
+
+
+def frequencies(
+    nums: list[int], scores: list[float], factors: dict[int, float], known: dict[int, int]
+) -> tuple[int, list[int]] | None:
+    """The reports' frequencies of a term read back from their bm25 scores, summed; None if wrong.
+
+    `known` holds exact counts of a few of the reports (the page's, read for their hits): the
+    first gives the term's weight W = s · (f + c) / f, the rest check it. Reports whose score
+    cannot be read back exactly are left out of the sum and listed, to be counted by a scan.
+    """
+    anchor = next((num for num, f in known.items() if f and num in factors), None)
+    if anchor is None:
+        return None
+    f = known[anchor]
+    inverse = f / (scores[nums.index(anchor)] * (f + factors[anchor]))  # 1 / W
+    total = 0
+    unsure: list[int] = []
+    get = factors.get
+    for num, score in zip(nums, scores, strict=True):  # the hot loop: ten thousand reports
+        c = get(num)
+        r = score * inverse
+        if c is not None and 0.0 < r < 1.0:
+            f = c * r / (1.0 - r)
+            whole = int(f + 0.5)
+            if whole >= 1 and -0.2 < f - whole < 0.2:
+                total += whole
+                if num in known and known[num] != whole:
+                    return None
+                continue
+        unsure.append(num)
+    return total, unsure
+
+
 class Searcher:
-    """Answers queries against one library; keeps small per-library tables between queries."""
+    """Answers queries against one library; keeps the reports' length factors between queries."""
 
     def __init__(self, library: Library) -> None:
         self.library = library
         self.conn = library.conn
-        self._norm_cache: dict[int, float] | None = None
-        self._dead: set[int] | None = None
-        self._dead_array = None  # the same as a numpy array, for trigram lookups
-        self._checked = False
+        self.text_index = index.TextIndex(library.folder)
+        self._factors: _LengthFactors | None = None
+        self._generation: str | None = None
 
-    def _norms(self) -> dict[int, float]:
-        """bm25's length factor of every report, K1 · (1 − B + B · length / average), computed once."""
-        if self._norm_cache is None:
-            lengths = dict(self.conn.execute("SELECT num, body_len FROM reports"))
-            avg = (sum(lengths.values()) / max(1, len(lengths))) or 1.0
-            self._norm_cache = {num: K1 * (1 - B + B * n / avg) for num, n in lengths.items()}
-        return self._norm_cache
+    def _engine(self):
+        """The engine's searcher over the last commit, and the length factors for it."""
+        engine = self.text_index.searcher()
+        try:
+            generation = (self.text_index.path / "meta.json").read_text(encoding="utf-8")
+        except OSError:
+            generation = None
+        if self._factors is None or generation is None or generation != self._generation:
+            self._factors = _LengthFactors(engine, self.text_index.index().schema)
+            self._generation = generation
+        return engine, self._factors.of
 
-    def _removed(self) -> set[int]:
-        if self._dead is None:
-            self._dead = {r[0] for r in self.conn.execute("SELECT num FROM removed")}
-        return self._dead
+    def matches(self, engine, term: str) -> tuple[list[int], list[float]]:
+        """Every report holding term as a substring, best bm25 score first, with the scores."""
+        import tantivy
 
-    def _check_index(self) -> None:
-        """An index emptied behind the library's back would answer every query with nothing."""
-        if self._checked:
-            return
-        has_text = self.conn.execute("SELECT EXISTS (SELECT 1 FROM reports WHERE body_len >= 3)").fetchone()[
-            0
-        ]
-        for table in ("grams", "trigrams"):
-            if has_text and not self.conn.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0]:
-                raise trigrams.DamagedIndex(f"the {table} table is empty")
-        self._checked = True
+        schema = self.text_index.index().schema
+        if len(term) == 1:
+            query = tantivy.Query.term_query(schema, "body", term)
+        else:  # one token per character: a phrase of them is exactly the substring
+            query = tantivy.Query.phrase_query(schema, "body", list(term))
+        hits = engine.search(query, limit=max(1, engine.num_docs), count=False).hits
+        if not hits:
+            return [], []
+        nums = engine.fast_field_values("num", [address for _score, address in hits])
+        return nums, [score for score, _address in hits]
 
-    def counts(self, term: str) -> dict[int, int]:
-        """Report number → occurrences of term, from the index."""
-        self._check_index()
-        dead = self._removed()
-        if len(term) <= 2:
-            found = grams.lookup(self.conn, term)
-            return {d: n for d, n in found.items() if d not in dead} if dead else found
-        if self._dead_array is None:
-            import numpy as np
+    def reports_holding(self, term: str) -> list[int]:
+        """Every report holding a term (in its matching form) as a substring, best bm25 first.
 
-            self._dead_array = np.array(sorted(dead), dtype=np.uint64)
-        return trigrams.counts(self.conn, term, self._dead_array)
+        For counting across the library (trends): the engine names the reports, the caller reads
+        only those bodies. A library whose index this user cannot open is scanned instead.
+        """
+        self.library.repair_index()
+        if not term or not self.text_index.exists():
+            return []
+        try:
+            engine, _factors = self._engine()
+            return self.matches(engine, term)[0]
+        except Exception as err:  # the bindings raise their own types for files they cannot read
+            if not _cannot_write(err):
+                raise LibraryError(
+                    f"{self.library.path}: the search index is damaged ({err}); run `eduread reindex`"
+                ) from None
+            return self._scanned([term], None)[0][0]
 
     def search(
         self,
@@ -165,60 +284,149 @@ class Searcher:
     ) -> SearchResult:
         """Ranked hits for a query; every term must occur in a report for it to count."""
         started = time.perf_counter()
+        self.library.repair_index()  # another process's write may have been cut short
         terms = parse_query(query)
         result = SearchResult(query=query, terms=terms)
-        if not terms:
+        if not terms or not self.text_index.exists():
+            result.took_ms = (time.perf_counter() - started) * 1000
             return result
-        try:
-            per_term = [self.counts(t) for t in terms]
-        except (sqlite3.DatabaseError, trigrams.DamagedIndex) as err:
-            raise LibraryError(
-                f"{self.library.path}: the search index is damaged ({err}); run `eduread reindex`"
-            ) from None
-        docs = set(per_term[0])
-        for counts in per_term[1:]:
-            docs &= set(counts)
         allowed = self.library.filtered_nums(place, year, kind)
-        if allowed is not None:
-            docs &= allowed
-        norms = self._norms()
-        total_docs = max(1, len(norms))
-        scores: dict[int, float] = dict.fromkeys(docs, 0.0)
-        for counts in per_term:
-            df = len(counts)
-            weight = math.log(1 + (total_docs - df + 0.5) / (df + 0.5)) * (K1 + 1)
-            for doc in docs:
-                tf = counts[doc]
-                scores[doc] += weight * tf / (tf + norms.get(doc, K1))
-        # A page needs at most `limit` reports (each gives at least one hit): no full sort.
-        ranked = heapq.nsmallest(limit, docs, key=lambda d: (-scores[d], d))
+        try:
+            engine, factors = self._engine()
+            per_term = [self.matches(engine, t) for t in terms]
+        except Exception as err:  # the bindings raise their own types for files they cannot read
+            if not _cannot_write(err):
+                raise LibraryError(
+                    f"{self.library.path}: the search index is damaged ({err}); run `eduread reindex`"
+                ) from None
+            # a library this user may only read, whose index the engine cannot open: every text
+            per_term = self._scanned(terms, allowed)
+            factors = {}
+        if not factors and per_term and per_term[0][0]:  # no engine: count what the scan read
+            return self._from_scan(result, terms, per_term, allowed, limit, per_report, started)
+        if len(terms) == 1 and allowed is None:  # the engine's order is the ranking
+            docs: set[int] | list[int] = per_term[0][0]
+            ranked = per_term[0][0][:limit]
+        else:
+            maps = [dict(zip(nums, scores, strict=True)) for nums, scores in per_term]
+            common = set(maps[0])
+            for other in maps[1:]:
+                common &= other.keys()
+            if allowed is not None:
+                common &= allowed
+            combined = {d: sum(m[d] for m in maps) for d in common}
+            # A page needs at most `limit` reports (each gives at least one hit): no full sort.
+            ranked = heapq.nsmallest(limit, common, key=lambda d: (-combined[d], d))
+            docs = common
         result.ranked = ranked
         result.reports = len(docs)
-        result.total = sum(counts[d] for counts in per_term for d in docs)
-        self._fill_hits(result, terms, ranked, limit, per_report)
+        read = self._fill_hits(result, terms, ranked, limit, per_report)
+        result.total = sum(
+            self._total(i, term, per_term[i], docs, factors, read) for i, term in enumerate(terms)
+        )
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
 
+    def _scanned(self, terms: list[str], allowed: set[int] | None) -> list[tuple[list[int], list[float]]]:
+        """Each term's reports and bm25 scores from a scan of every stored body (no engine)."""
+        import math
+
+        lengths: dict[int, int] = {}
+        counts: list[dict[int, int]] = [{} for _ in terms]
+        for num, body in self.conn.execute("SELECT num, body FROM texts"):
+            if allowed is not None and num not in allowed:
+                continue
+            folded = match_form(body)
+            lengths[num] = len(folded)
+            for i, term in enumerate(terms):
+                n = count(folded, term)
+                if n:
+                    counts[i][num] = n
+        self._scan_counts = counts
+        average = sum(lengths.values()) / max(1, len(lengths))
+        out = []
+        for found in counts:
+            idf = math.log(1 + (len(lengths) - len(found) + 0.5) / (len(found) + 0.5))
+            scored = sorted(
+                (
+                    (2.2 * idf * f / (f + 1.2 * (0.25 + 0.75 * lengths[num] / average)), num)
+                    for num, f in found.items()
+                ),
+                reverse=True,
+            )
+            out.append(([num for _s, num in scored], [score for score, _n in scored]))
+        return out
+
+    def _from_scan(self, result, terms, per_term, allowed, limit, per_report, started) -> SearchResult:
+        """A result from `_scanned`: its counts are exact already."""
+        maps = [dict(zip(nums, scores, strict=True)) for nums, scores in per_term]
+        common = set(maps[0])
+        for other in maps[1:]:
+            common &= other.keys()
+        combined = {d: sum(m[d] for m in maps) for d in common}
+        result.ranked = heapq.nsmallest(limit, common, key=lambda d: (-combined[d], d))
+        result.reports = len(common)
+        result.total = sum(c[d] for c in self._scan_counts for d in common)
+        self._fill_hits(result, terms, result.ranked, limit, per_report)
+        result.took_ms = (time.perf_counter() - started) * 1000
+        return result
+
+    def _total(
+        self,
+        i: int,
+        term: str,
+        matched: tuple[list[int], list[float]],
+        docs: set[int] | list[int],
+        factors: dict[int, float],
+        read: dict[tuple[int, int], int],
+    ) -> int:
+        """Occurrences of the i-th term in the reports counted: from the engine, else by a scan."""
+        if not docs:
+            return 0
+        nums, scores = matched
+        if isinstance(docs, set) and len(docs) < len(nums):
+            kept = [(n, s) for n, s in zip(nums, scores, strict=True) if n in docs]
+            nums, scores = [n for n, _s in kept], [s for _n, s in kept]
+        known = {num: n for (num, j), n in read.items() if j == i}
+        answer = frequencies(nums, scores, factors, known)
+        # None: the engine's arithmetic is not what this expects, so every report is counted
+        total, unsure = answer if answer is not None else (0, nums)
+        for num in unsure:
+            total += known[num] if num in known else count(match_form(self.library.body(num)), term)
+        return total
+
     def _fill_hits(
         self, result: SearchResult, terms: list[str], ranked: list[int], limit: int, per_report: int
-    ) -> None:
-        for num in ranked:
-            if len(result.hits) >= limit:
+    ) -> dict[tuple[int, int], int]:
+        """Hits of the page's reports; returns each (report, term index) → occurrences it counted.
+
+        Reads reports until the page is full, and at least two (their counts check the engine's).
+        """
+        counted: dict[tuple[int, int], int] = {}
+        for done, num in enumerate(ranked):
+            if len(result.hits) >= limit and done >= 2:
                 break
             entry = self.library.entry(num)
             if entry is None:
                 continue
             body = self.library.body(num)
+            folded = match_form(body)
+            spans = []
+            for i, term in enumerate(terms):
+                found = occurrences(folded, term)
+                counted[(num, i)] = len(found)
+                spans.extend((p, p + len(term)) for p in found)
+            if len(result.hits) >= limit:
+                continue
             outline = self.library.outline(num)
-            spans = sorted((p, p + len(t)) for t in terms for p in occurrences(body, t))
-            for start, end in spans[: min(per_report, limit - len(result.hits))]:
+            for start, end in sorted(spans)[: min(per_report, limit - len(result.hits))]:
                 result.hits.append(self.make_hit(entry, body, outline, start, end))
+        return counted
 
     @staticmethod
     def make_hit(entry, body: str, outline: list, start: int, end: int) -> Hit:
         """A hit with its section path and a one-line snippet around it."""
-        lo = max(0, start - SNIPPET_SIDE)
-        hi = min(len(body), end + SNIPPET_SIDE)
+        lo, hi = snippet_bounds(body, start, end)
         snippet = body[lo:hi].replace("\n", " ")
         section = [row[3] for row in sorted((r for r in outline if r[0] <= start < r[1]), key=lambda r: r[2])]
         return Hit(
@@ -233,3 +441,24 @@ class Searcher:
             snippet=snippet,
             mark=(start - lo, end - lo),
         )
+
+
+def snippet_bounds(body: str, start: int, end: int, side: int = SNIPPET_SIDE) -> tuple[int, int]:
+    """Where a snippet around body[start:end] begins and ends.
+
+    It starts after the clause before the hit when that is near, never inside a figure
+    (4.07万个 stays whole or out), and never on a mark that cannot start a line (、，。).
+    """
+    lo = max(0, start - side)
+    hi = min(len(body), end + side)
+    clause = max(body.rfind(ch, lo, start) for ch in _CLAUSE_END)
+    if clause >= 0:
+        lo = clause + 1
+    for m in _FIGURE.finditer(body, max(0, lo - 20), min(len(body), hi + 20)):
+        if m.start() < lo < m.end():
+            lo = m.start() if lo - m.start() <= 6 else min(m.end(), start)
+        if m.start() < hi < m.end():
+            hi = m.end() if m.end() - hi <= 6 else max(m.start(), end)
+    while lo < start and body[lo] in _NO_LINE_START:
+        lo += 1
+    return lo, hi

@@ -1,4 +1,5 @@
-"""The library: stores reports with their original text, parse cache and index, in transactions."""
+"""The library: stores reports with their original text and parse cache, in transactions, and keeps
+the search index beside it in step."""
 
 from __future__ import annotations
 
@@ -8,16 +9,24 @@ import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
 from eduread.library import failures, index, schema
-from eduread.library.figure_rows import figure_rows, needs_fold, write_figures
-from eduread.library.rows import Rows, cache_row, listing, part_rows
+from eduread.library.packed import pack, unpack
 from eduread.paths import bundled_dir, library_dir
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a few ms of every command)
+if TYPE_CHECKING:  # rows.py is for writing: `eduread list` and `search` do not load it
+    from typing import TypeVar
+
+    from eduread.library.rows import Rows
+
+    T = TypeVar("T")
+
 DB_NAME = "library.sqlite3"
+# progress(label, total) → a context yielding update(done, total): how long upkeep is shown
+Progress = Callable[[str, int], AbstractContextManager[Callable[[int, int], None]]]
 QUICK_CHECK_BYTES = 256 * 2**20  # a larger library is quick-checked once a day, not per command
 MIN_PREFIX = 4  # a shorter id prefix names no report: removing by one would be a guess
 
@@ -26,21 +35,63 @@ class LibraryError(Exception):
     """The library cannot be used as asked; the message says what to do."""
 
 
-@dataclass
 class Entry:
-    """One report's metadata row: enough to list, group and open it without loading its text."""
+    """One report's metadata row: enough to list, group and open it without loading its text.
 
-    num: int
-    id: str
-    title: str
-    place_name: str
-    place_path: list[str]
-    issuer: str
-    parts: list[dict]
-    published: str | None
-    signed: str | None
-    doc_class: str = "report"
-    review: list[str] = field(default_factory=list)
+    A plain class rather than a dataclass: `eduread list` builds ten thousand of them and should
+    not pay for importing dataclasses (and inspect) first.
+    """
+
+    __slots__ = (
+        "num",
+        "id",
+        "title",
+        "place_name",
+        "place_path",
+        "issuer",
+        "parts",
+        "published",
+        "signed",
+        "doc_class",
+        "review",
+    )
+
+    def __init__(
+        self,
+        num: int,
+        id: str,  # noqa: A002 - the report's id, as everywhere else
+        title: str,
+        place_name: str,
+        place_path: list[str],
+        issuer: str,
+        parts: list[dict],
+        published: str | None,
+        signed: str | None,
+        doc_class: str = "report",
+        review: list[str] | None = None,
+    ) -> None:
+        self.num = num
+        self.id = id
+        self.title = title
+        self.place_name = place_name
+        self.place_path = place_path
+        self.issuer = issuer
+        self.parts = parts
+        self.published = published
+        self.signed = signed
+        self.doc_class = doc_class
+        self.review = [] if review is None else review
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Entry) and self._values() == other._values()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
+
+    def __repr__(self) -> str:
+        return "Entry(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__) + ")"
 
     def to_dict(self) -> dict:
         """JSON form used by `eduread list --json`."""
@@ -120,11 +171,16 @@ def _insert(conn: sqlite3.Connection, rows: Rows) -> int | None:
         return None
     num = int(cur.lastrowid or 0)
     _write_parts(conn, num, rows.parts)
-    conn.execute("INSERT INTO texts(num, original, body) VALUES (?,?,?)", (num, rows.original, rows.body))
+    conn.execute(
+        "INSERT INTO texts(num, original, body) VALUES (?,?,?)",
+        (num, pack(rows.original, rows.body), rows.body),
+    )
     conn.execute(
         "INSERT INTO parses(num, parser_version, data, outline) VALUES (?,?,?,?)",
-        (num, rows.parser_version, rows.data, rows.outline),
+        (num, rows.parser_version, pack(rows.data), rows.outline),
     )
+    from eduread.library.figure_rows import write_figures
+
     write_figures(conn, num, rows.figures, rows.needs_fold)
     return num
 
@@ -150,20 +206,30 @@ def _corrected(conn: sqlite3.Connection, num: int, report):  # -> Report
 def _update_parse(conn: sqlite3.Connection, num: int, report, body: str | None = None) -> None:
     """A new parse of a body with the same offsets: cache, listing columns (corrections applied), parts.
 
-    `body` replaces the stored body when the cleaner now keeps characters it used to fold.
+    `body` replaces the stored body when the cleaner now keeps characters it used to fold; the
+    original, stored deflated against the body, is packed again against the new one. The match
+    form is the same, so the search index needs nothing.
     """
+    from eduread.library.rows import cache_row
+
     _body, data_json, outline_json = cache_row(report)
     conn.execute(
         "UPDATE parses SET parser_version = ?, data = ?, outline = ? WHERE num = ?",
-        (report.parser_version, data_json, outline_json, num),
+        (report.parser_version, pack(data_json), outline_json, num),
     )
     if body is not None:
-        conn.execute("UPDATE texts SET body = ? WHERE num = ?", (body, num))
+        original, old = conn.execute("SELECT original, body FROM texts WHERE num = ?", (num,)).fetchone()
+        conn.execute(
+            "UPDATE texts SET body = ?, original = ? WHERE num = ?",
+            (body, pack(unpack(original, old), body), num),
+        )
     _update_listing(conn, num, _corrected(conn, num, report))
 
 
 def _update_listing(conn: sqlite3.Connection, num: int, report) -> None:
     """The listing columns and parts rows of one report, from its (corrected) parse."""
+    from eduread.library.rows import listing, part_rows
+
     conn.execute(
         "UPDATE reports SET id = ?, title = ?, place_name = ?, place_path = ?, place_code = ?, issuer = ?,"
         " parts = ?, published = ?, signed = ?, doc_class = ?, review = ? WHERE num = ?",
@@ -171,6 +237,8 @@ def _update_listing(conn: sqlite3.Connection, num: int, report) -> None:
     )
     conn.execute("DELETE FROM parts WHERE num = ?", (num,))
     _write_parts(conn, num, part_rows(report))
+    from eduread.library.figure_rows import figure_rows, needs_fold, write_figures
+
     write_figures(conn, num, figure_rows(report), needs_fold(report.body))
     conn.execute("DELETE FROM topics_done WHERE num = ?", (num,))  # topic shares are worked out anew
 
@@ -191,7 +259,7 @@ def _add_words(conn: sqlite3.Connection, items: list[tuple[int, dict[str, int]]]
     """Reports' jieba word counts, and each word's document frequency with them."""
     conn.executemany(
         "INSERT INTO keywords(num, words) VALUES (?, ?)",
-        [(num, json.dumps(words, ensure_ascii=False)) for num, words in items],
+        [(num, pack(json.dumps(words, ensure_ascii=False))) for num, words in items],
     )
     df = Counter(word for _num, words in items for word in words)  # one upsert per word a batch
     conn.executemany(
@@ -201,20 +269,27 @@ def _add_words(conn: sqlite3.Connection, items: list[tuple[int, dict[str, int]]]
 
 
 def _delete(conn: sqlite3.Connection, num: int) -> None:
-    """Remove one report: its rows, and (by marking it removed) its index entries."""
+    """Remove one report's rows (the caller removes its index entry in the same write).
+
+    The library is marked as having had reports of its own, so it is never seeded again.
+    """
     row = conn.execute("SELECT words FROM keywords WHERE num = ?", (num,)).fetchone()
     if row is not None:
-        conn.executemany("UPDATE word_df SET df = df - 1 WHERE word = ?", [(w,) for w in json.loads(row[0])])
-    conn.execute("INSERT OR IGNORE INTO removed(num) VALUES (?)", (num,))
+        words = json.loads(unpack(row[0]))
+        conn.executemany("UPDATE word_df SET df = df - 1 WHERE word = ?", [(w,) for w in words])
+    conn.execute("INSERT OR IGNORE INTO state(key, value) VALUES ('seeded', '1')")
     conn.execute("DELETE FROM reports WHERE num = ?", (num,))
 
 
 class Library:
     """One library folder: its database and the operations every face needs."""
 
-    def __init__(self, folder: Path | str | None = None, *, seed: bool = True) -> None:
+    def __init__(
+        self, folder: Path | str | None = None, *, seed: bool = True, progress: Progress | None = None
+    ) -> None:
         self.folder = library_dir(folder)
         self.path = self.folder / DB_NAME
+        self.progress = progress
         self.readonly = False
         self._wal: tuple[int, int] | None = None  # the -wal file's (device, inode) while we write
         try:
@@ -227,8 +302,18 @@ class Library:
             return
         try:
             schema.ensure_across(self.conn)
-            if self._before is not None and self._before < 4:  # the index moved out of FTS5
-                self.reindex()
+            if self._before is not None and self._before < 6:  # the old index tables are gone
+                with self._shown("compacting the library", 0):
+                    self.conn.execute("VACUUM")
+            if not index.in_step(self.folder, self.conn):  # a write was cut short, or a new version
+                try:
+                    with self._shown("indexing", self.count()) as update:
+                        index.repair(self.folder, self.conn, update)
+                except (sqlite3.OperationalError, PermissionError) as err:
+                    if not failures.explain(err).startswith(
+                        ("the library is read-only", "permission denied")
+                    ):
+                        raise  # a library nobody may write to is read as it is
             if seed:
                 self.ensure_seeded()
         except (sqlite3.Error, OSError) as err:
@@ -249,7 +334,7 @@ class Library:
                 raise
             return self._open_readonly(err)
         try:
-            self._before = schema.create(conn)
+            self._before = self._upgrade(conn)
         except sqlite3.OperationalError as err:
             conn.close()
             if not failures.explain(err).startswith(("the library is read-only", "cannot open")):
@@ -279,6 +364,68 @@ class Library:
             )
         self.readonly = True
         return conn
+
+    def _upgrade(self, conn: sqlite3.Connection) -> int | None:
+        """Create or migrate the tables, showing progress when there is data to convert."""
+        before = schema.version(conn)
+        if before is None or before >= schema.SCHEMA_VERSION:
+            return schema.create(conn)
+        count = conn.execute("SELECT count(*) FROM reports").fetchone()[0]
+        with self._shown("upgrading the library", count) as update:
+            return schema.create(conn, update)
+
+    def _shown(self, label: str, total: int) -> AbstractContextManager[Callable[[int, int], None]]:
+        """The caller's progress display for long upkeep, or none."""
+        if self.progress is None:
+            return nullcontext(lambda done, total: None)
+        return self.progress(label, total)
+
+    def _indexed_write(self, work: Callable[[sqlite3.Connection, index.Writer], T]) -> T:
+        """Run `work` with the index's writer and the database's write lock, committing both.
+
+        The index commits first, then the database records its stamp with the rows; anything
+        that stops between the two leaves stamps that differ, repaired by the next write or open.
+        """
+        self._writable()
+        try:
+            for _attempt in range(3):
+                text_index = index.TextIndex(self.folder)
+                with self._index_writer(text_index) as writer, self.transaction() as conn:
+                    on_disk = index.stamp_on_disk(self.folder)
+                    if on_disk is not None and on_disk[0] == writer.index_id:
+                        if not index.in_step(self.folder, conn):
+                            index.patch(writer, conn, self.folder)
+                        return work(conn, writer)
+                # another process rebuilt the index since this one opened it: open the new one
+        except BaseException:
+            self.repair_index()  # the index may have committed what the database rolled back
+            raise
+        raise LibraryError(f"{self.folder}: the search index keeps changing under this write; try again")
+
+    def _writable(self) -> None:
+        """One clear line, before anything is touched, when this library cannot be written."""
+        if self.readonly:
+            raise LibraryError(f"{self.path}: {failures.explain(sqlite3.OperationalError('readonly'))}")
+
+    @contextmanager
+    def _index_writer(self, text_index: index.TextIndex) -> Iterator[index.Writer]:
+        """The index's writer; a folder this user may not write to says so in the usual line."""
+        try:
+            opened = text_index.writer()
+            writer = opened.__enter__()
+        except Exception as err:  # the bindings raise their own types for a lock file they cannot open
+            if index.cannot_write(err):
+                raise LibraryError(
+                    f"{self.path}: {failures.explain(sqlite3.OperationalError('readonly'))}"
+                ) from None
+            raise
+        try:
+            yield writer
+        except BaseException as err:
+            if not opened.__exit__(type(err), err, err.__traceback__):
+                raise
+        else:
+            opened.__exit__(None, None, None)
 
     def close(self) -> None:
         """Close the database connection."""
@@ -372,12 +519,13 @@ class Library:
         self.add_batch([p.rows for p in items], [(p.index, p.words) for p in items], once="seeded")
 
     def _seeded(self) -> bool:
-        """Whether the seeds were added, or the library has a life of its own (reports, or removals)."""
+        """Whether the seeds were added, or the library has a life of its own (reports, or removals,
+        which set the flag)."""
         return bool(
             self.conn.execute(
                 "SELECT EXISTS (SELECT 1 FROM state WHERE key = 'seeded')"
                 " OR EXISTS (SELECT 1 FROM settings WHERE key = 'seeded')"
-                " OR EXISTS (SELECT 1 FROM reports) OR EXISTS (SELECT 1 FROM removed)"
+                " OR EXISTS (SELECT 1 FROM reports)"
             ).fetchone()[0]
         )
 
@@ -390,37 +538,43 @@ class Library:
     def add_batch(
         self,
         items: list[Rows],
-        extras: list[tuple[index.BodyIndex | None, dict[str, int] | None]] | None = None,
+        extras: list[tuple[str | None, dict[str, int] | None]] | None = None,
         *,
         once: str | None = None,
     ) -> list[int | None]:
-        """Store reports' rows atomically; returns their numbers (None: that id was already stored).
+        """Store reports' rows and index them atomically; returns their numbers (None: that id was
+        already stored).
 
-        `extras` may bring each item's index entries and jieba word counts, computed elsewhere
-        (an import's worker processes); a missing index is computed here. With `once`, a state
-        key: the batch is stored only while that key is unset, and sets it in the same transaction.
+        `extras` may bring each item's match form (what the index holds) and jieba word counts,
+        computed elsewhere (an import's worker processes); a missing match form is computed here.
+        With `once`, a state key: the batch is stored only while that key is unset, and sets it
+        in the same transaction.
         """
-        nums: list[int | None] = []
-        indexed = []
-        words = []
-        with self.transaction() as conn:
+        from eduread.text.matching import match_form
+
+        def work(conn: sqlite3.Connection, writer: index.Writer) -> list[int | None]:
+            nums: list[int | None] = []
+            indexed = []
+            words = []
             if once is not None:
                 done = self._seeded() if once == "seeded" else self._state(once) is not None
                 if done:
                     return []
                 conn.execute("INSERT OR REPLACE INTO state(key, value) VALUES (?, '1')", (once,))
             for i, rows in enumerate(items):
-                body_index, word_counts = extras[i] if extras else (None, None)
+                form, word_counts = extras[i] if extras else (None, None)
                 num = _insert(conn, rows)
                 nums.append(num)
                 if num is None:
                     continue
-                indexed.append((num, body_index or index.BodyIndex.of(rows.body)))
+                indexed.append((num, form if form is not None else match_form(rows.body)))
                 if word_counts is not None:
                     words.append((num, word_counts))
-            index.write(conn, indexed)
             _add_words(conn, words)
-        return nums
+            index.write_batch(writer, conn, indexed)
+            return nums
+
+        return self._indexed_write(work)
 
     def set_keywords(self, items: list[tuple[int, dict[str, int]]]) -> None:
         """Store word counts for reports that were imported without them, in one transaction."""
@@ -435,11 +589,16 @@ class Library:
         replaced whole, since every stored offset and its search index point into the old body.
         Returns the numbers of the replacements.
         """
+        from eduread.library.rows import Rows
         from eduread.parse.report import parse_text
+        from eduread.text.matching import match_form
 
-        replaced: list[int] = []
-        indexed = []
-        with self.transaction() as conn:
+        nums = list(nums)
+
+        def work(conn: sqlite3.Connection, writer: index.Writer) -> list[int]:
+            replaced: list[int] = []
+            indexed = []
+            gone = []
             for num in nums:
                 row = conn.execute(
                     "SELECT t.original, t.body, r.source_path FROM texts t JOIN reports r USING (num) WHERE num = ?",
@@ -447,7 +606,7 @@ class Library:
                 ).fetchone()
                 if row is None:
                     continue
-                original, body, source = row
+                original, body, source = unpack(row[0], row[1]), row[1], row[2]
                 report = parse_text(original, strict=False)
                 if same_offsets(body, report.body):
                     _update_parse(conn, num, report, None if report.body == body else report.body)
@@ -457,6 +616,7 @@ class Library:
                 noted = notes.take(conn, num, body)  # her notes and bookmarks move to the replacement
                 kept = conn.execute("SELECT data FROM corrections WHERE num = ?", (num,)).fetchone()
                 _delete(conn, num)
+                gone.append(num)
                 new = _insert(conn, Rows.of(report, original, source or ""))
                 if new is None:  # the new body is a report already stored: the old copy just goes
                     continue
@@ -465,9 +625,12 @@ class Library:
                     conn.execute("INSERT INTO corrections(num, data) VALUES (?, ?)", (new, kept[0]))
                     _update_listing(conn, new, _corrected(conn, new, report))
                 replaced.append(new)
-                indexed.append((new, index.BodyIndex.of(report.body)))
-            index.write(conn, indexed)
-        return replaced
+                indexed.append((new, match_form(report.body)))
+            if indexed or gone:
+                index.write_batch(writer, conn, indexed, gone)
+            return replaced
+
+        return self._indexed_write(work)
 
     def _state(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
@@ -476,8 +639,10 @@ class Library:
     def remove(self, report_ids: Iterable[str]) -> tuple[list[str], list[str]]:
         """Remove reports by exact id or unique id prefix (4 characters at least); returns (removed,
         not found). Nothing else ever matches: no wildcard, no substring."""
-        removed, missing = [], []
-        with self.transaction() as conn:
+        report_ids = list(report_ids)
+
+        def work(conn: sqlite3.Connection, writer: index.Writer) -> tuple[list[str], list[str]]:
+            removed, missing, gone = [], [], []
             for rid in report_ids:
                 entry = self.entry(rid)
                 if entry is None:
@@ -485,34 +650,43 @@ class Library:
                     continue
                 _delete(conn, entry.num)
                 removed.append(entry.id)
-        return removed, missing
+                gone.append(entry.num)
+            if gone:
+                index.write_batch(writer, conn, [], gone)
+            return removed, missing
+
+        return self._indexed_write(work)
 
     def reindex(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """Rebuild the search index (trigram and short-gram) from the stored texts.
+        """Build the search index anew from the stored texts; returns how many reports it holds.
 
-        One transaction: an interrupted rebuild leaves the old index whole.
+        The new index is built beside the old one and put in its place at the end: an
+        interrupted rebuild leaves the old index, and the next open puts it in step.
         """
-        with self.transaction() as conn:
-            index.clear(conn)
-            nums = [num for (num,) in conn.execute("SELECT num FROM texts ORDER BY num")]
-            for start in range(0, len(nums), 500):
-                chunk = nums[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                bodies = conn.execute(
-                    f"SELECT num, body FROM texts WHERE num IN ({marks}) ORDER BY num", chunk
-                )
-                index.write(conn, [(num, index.BodyIndex.of(body)) for num, body in bodies])
-                if progress:
-                    progress(start + len(chunk), len(nums))
-            index.merge(conn, set())
-        return len(nums)
+        self._writable()
+        try:
+            return index.rebuild(self.folder, self.conn, progress)
+        except OSError as err:
+            import errno
 
-    def compact(self) -> None:
-        """Merge index segments when imports have left many."""
-        if index.needs_merge(self.conn):
-            with self.transaction() as conn:
-                dead = {r[0] for r in conn.execute("SELECT num FROM removed")}
-                index.merge(conn, dead, everything=False)
+            if err.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
+                raise
+            raise LibraryError(
+                f"{self.path}: {failures.explain(sqlite3.OperationalError('readonly'))}"
+            ) from None
+
+    def repair_index(self) -> None:
+        """Put the index in step with the database if a write was cut short (cheap when it is)."""
+        try:
+            if not index.in_step(self.folder, self.conn):
+                with self._shown("indexing", self.count()) as update:
+                    index.repair(self.folder, self.conn, update)
+        except (OSError, ValueError, sqlite3.DatabaseError):
+            pass  # the next open tries again; a search names `eduread reindex` if it cannot read
+
+    def check_index(self) -> list[str]:
+        """Problems between the library and its search index (empty when they agree)."""
+        return index.check(self.folder, self.conn)
 
     # ---- reading -------------------------------------------------------------------------------
 
@@ -530,6 +704,34 @@ class Library:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY place_path, published, num"
         return [_entry(r) for r in self.conn.execute(sql, args)]
+
+    def listing(
+        self, *, place: str | None = None, year: int | None = None, kind: str | None = None
+    ) -> list[tuple[str, str, str, str, str | None, str]]:
+        """(id, place name, place path JSON, parts JSON, published, title) rows in `entries` order.
+
+        What `eduread list` prints, without building an Entry (and parsing its JSON) per report.
+        """
+        sql = "SELECT id, place_name, place_path, parts, published, title FROM reports"
+        where, args = self._filters(place, year, kind)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return self.conn.execute(sql + " ORDER BY place_path, published, num", args).fetchall()
+
+    def listing_json(
+        self, *, place: str | None = None, year: int | None = None, kind: str | None = None
+    ) -> str:
+        """`[e.to_dict() for e in entries(...)]` as compact JSON text, put together by SQLite."""
+        sql = (
+            "SELECT json_object('id', id, 'place', place_name, 'place_path', json(place_path),"
+            " 'parts', json(parts), 'published', published, 'title', title, 'class', doc_class,"
+            " 'review', json(review)) FROM reports"
+        )
+        where, args = self._filters(place, year, kind)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        rows = self.conn.execute(sql + " ORDER BY place_path, published, num", args)
+        return "[" + ",".join(r[0] for r in rows) + "]"
 
     def filtered_nums(self, place: str | None, year: int | None, kind: str | None) -> set[int] | None:
         """Numbers of the reports a filter admits; None when there is no filter."""
@@ -602,7 +804,7 @@ class Library:
         version, data, body = row
         if version != PARSER_VERSION:
             return self.reparse(num)
-        payload = json.loads(data)
+        payload = json.loads(unpack(data))
         payload["body"] = body
         return _corrected(self.conn, num, Report.from_dict(payload))
 
@@ -646,7 +848,7 @@ class Library:
         original, body = self.conn.execute(
             "SELECT original, body FROM texts WHERE num = ?", (num,)
         ).fetchone()
-        report = parse_text(original, strict=False)
+        report = parse_text(unpack(original, body), strict=False)
         if same_offsets(body, report.body):
             with self.transaction() as conn:
                 _update_parse(conn, num, report, None if report.body == body else report.body)
@@ -700,4 +902,4 @@ class Library:
     def keywords(self, num: int) -> dict[str, int]:
         """A report's stored jieba word counts (empty until computed)."""
         row = self.conn.execute("SELECT words FROM keywords WHERE num = ?", (num,)).fetchone()
-        return json.loads(row[0]) if row else {}
+        return json.loads(unpack(row[0])) if row else {}
