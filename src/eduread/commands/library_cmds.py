@@ -96,6 +96,7 @@ def _import(library: Library, args: argparse.Namespace) -> int:
     console = _console()
     from eduread.analysis.coverage import fill_missing, report_shares, store_shares, version
     from eduread.library import topic_store
+    from eduread.library.importer import PARALLEL_FROM
 
     with _progress("importing", len(files)) as update:
         # Each report's topic shares (what `eduread topics` reads) are worked out where it is parsed.
@@ -104,6 +105,9 @@ def _import(library: Library, args: argparse.Namespace) -> int:
             args.paths,
             progress=update,
             reports_only=args.reports_only,
+            # A few files are stored without keywords (loading jieba's tables would be most of the
+            # wait); the reader finds them in the background, as for the bundled reports.
+            keywords=len(files) >= PARALLEL_FROM,
             derive=report_shares,
             store_derived=store_shares(library),
         )
