@@ -37,7 +37,7 @@ def pad(text: str, width: int) -> str:
 def row_cells(entry) -> list[str]:  # entry: Entry
     """The columns of one report: id, place, parts, published, title."""
     place = " › ".join(entry.place_path[-PLACE_LEVELS:]) or entry.place_name
-    parts = ", ".join(f"{p['year']}{p['label']}" for p in entry.parts)
+    parts = ", ".join(f"{'' if p.year is None else p.year}{p.label}" for p in entry.parts)
     return [entry.id[:10], place, parts, entry.published or "—", entry.title]
 
 

@@ -12,10 +12,11 @@ import math
 import re
 import sqlite3
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from eduread.library import grams, trigrams
 from eduread.library.store import Library, LibraryError
+from eduread.parse.model import Part
 from eduread.text.width import fold_width
 
 _TOKEN = re.compile(r'"([^"]+)"|“([^”]+)”|(\S+)')
@@ -31,7 +32,7 @@ class Hit:
     num: int
     title: str
     place: str
-    parts: list[dict]
+    parts: list[Part]
     section: list[str]
     start: int
     end: int
@@ -45,7 +46,7 @@ class Hit:
             "report": self.report,
             "title": self.title,
             "place": self.place,
-            "parts": self.parts,
+            "parts": [asdict(p) for p in self.parts],
             "section": self.section,
             "start": self.start,
             "end": self.end,

@@ -8,16 +8,9 @@ from pathlib import Path
 
 from eduread.library.store import Library
 from eduread.parse.model import Part, Report
+from eduread.text.vocabulary import KIND_SELECTOR_WORDS
 
-KIND_WORDS = {
-    "plan": "plan",
-    "计划": "plan",
-    "要点": "plan",
-    "思路": "plan",
-    "谋划": "plan",
-    "summary": "summary",
-    "总结": "summary",
-}
+KIND_WORDS = KIND_SELECTOR_WORDS  # one list for the whole genre (text/vocabulary.py)
 _YEAR = re.compile(r"^((?:19|20)\d\d)年?(.*)$")
 _HEX = re.compile(r"^[0-9a-f]{4,16}$")
 

@@ -7,11 +7,12 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from eduread.library import index, schema
 from eduread.library.rows import Rows, cache_row, listing, part_rows
+from eduread.parse.model import Part
 from eduread.paths import bundled_dir, library_dir
 
 DB_NAME = "library.sqlite3"
@@ -31,7 +32,7 @@ class Entry:
     place_name: str
     place_path: list[str]
     issuer: str
-    parts: list[dict]
+    parts: list[Part]
     published: str | None
     signed: str | None
     doc_class: str = "report"
@@ -43,7 +44,7 @@ class Entry:
             "id": self.id,
             "place": self.place_name,
             "place_path": self.place_path,
-            "parts": self.parts,
+            "parts": [asdict(p) for p in self.parts],
             "published": self.published,
             "title": self.title,
             "class": self.doc_class,
@@ -53,9 +54,18 @@ class Entry:
     @property
     def years(self) -> list[int]:
         """The years its parts cover."""
-        return sorted({p["year"] for p in self.parts if p["year"] is not None})
+        return sorted({p.year for p in self.parts if p.year is not None})
+
+    @property
+    def group(self) -> str:
+        """Where the tree files it: "report", "other" (not a bureau's report) or "review" (unsettled)."""
+        if self.doc_class != "report":
+            return "other"
+        return "review" if self.review else "report"
 
 
+# A bureau's report with nothing left to settle: what the tree files by place or year.
+_PLAIN = "doc_class = 'report' AND review = '[]'"
 _ENTRY_COLUMNS = "num, id, title, place_name, place_path, issuer, parts, published, signed, doc_class, review"
 
 
@@ -67,7 +77,7 @@ def _entry(row: tuple) -> Entry:
         row[3],
         json.loads(row[4]),
         row[5],
-        json.loads(row[6]),
+        [Part(**p) for p in json.loads(row[6])],
         row[7],
         row[8],
         row[9],
@@ -335,6 +345,56 @@ class Library:
         ).fetchall()
         return _entry(rows[0]) if len(rows) == 1 else None
 
+    def num_of(self, report_id: str) -> int | None:
+        """The number of the report with exactly this content hash (None when it is not stored)."""
+        row = self.conn.execute("SELECT num FROM reports WHERE id = ?", (report_id,)).fetchone()
+        return row[0] if row else None
+
+    def tree_groups(self, *, year_first: bool = False) -> list[tuple[str, str | int | None, int]]:
+        """The tree's first level in one grouped query: (group, key, reports) rows.
+
+        group is "province" (key: the province, "" when unknown) or "year" (key: the year, None for
+        reports without one), then "review" and "other" for reports needing review and documents
+        that are not a bureau's report, so those never sit among the reports.
+        """
+        special = (
+            "SELECT CASE WHEN doc_class != 'report' THEN 'other' ELSE 'review' END AS g, NULL AS k,"
+            " count(*) FROM reports WHERE doc_class != 'report' OR review != '[]' GROUP BY g"
+        )
+        if year_first:
+            main = (
+                "SELECT 'year', p.year, count(DISTINCT r.num) FROM reports r LEFT JOIN parts p USING (num)"
+                f" WHERE {_PLAIN} GROUP BY p.year"
+            )
+        else:
+            main = (
+                "SELECT 'province', coalesce(json_extract(place_path, '$[0]'), ''), count(*) FROM reports"
+                f" WHERE {_PLAIN} GROUP BY 2"
+            )
+        return [tuple(r) for r in self.conn.execute(f"{main} UNION ALL {special}")]  # type: ignore[misc]
+
+    def group_entries(self, group: str, key: str | int | None = None) -> list[Entry]:
+        """The entries under one first-level node of the tree (see tree_groups)."""
+        args: list = []
+        if group == "other":
+            where = "doc_class != 'report'"
+        elif group == "review":
+            where = "doc_class = 'report' AND review != '[]'"
+        elif group == "province":
+            where = f"{_PLAIN} AND coalesce(json_extract(place_path, '$[0]'), '') = ?"
+            args.append(key or "")
+        elif key is None:
+            where = f"{_PLAIN} AND num NOT IN (SELECT num FROM parts)"
+        else:
+            where = f"{_PLAIN} AND num IN (SELECT num FROM parts WHERE year = ?)"
+            args.append(key)
+        sql = f"SELECT {_ENTRY_COLUMNS} FROM reports WHERE {where} ORDER BY place_path, published, num"
+        return [_entry(r) for r in self.conn.execute(sql, args)]
+
+    def data_version(self) -> int:
+        """A number that changes when another connection commits: a cheap "did anything change?"."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
     def body(self, num: int) -> str:
         """The cleaned body of one report."""
         row = self.conn.execute("SELECT body FROM texts WHERE num = ?", (num,)).fetchone()
@@ -405,12 +465,18 @@ class Library:
                 (num, offset),
             )
 
-    def add_bookmark(self, num: int, offset: int, label: str) -> None:
-        """Bookmark a place in a report."""
+    def add_bookmark(self, num: int, offset: int, label: str) -> bool:
+        """Bookmark a place in a report; False when that place is already bookmarked."""
         with self.transaction() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO bookmarks(num, offset, label) VALUES (?, ?, ?)", (num, offset, label)
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO bookmarks(num, offset, label) VALUES (?, ?, ?)", (num, offset, label)
             )
+        return cur.rowcount > 0
+
+    def remove_bookmark(self, num: int, offset: int) -> None:
+        """Delete one bookmark."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM bookmarks WHERE num = ? AND offset = ?", (num, offset))
 
     def bookmarks(self) -> list[tuple[int, int, str, str]]:
         """(report number, offset, label, report title) for every bookmark, newest first."""

@@ -25,14 +25,19 @@ def launch(path: str | None, library_folder: str | None) -> int:
         try:
             library = Library(library_folder)
             report, original = read_report(file)
-            existing = library.conn.execute("SELECT num FROM reports WHERE id = ?", (report.id,)).fetchone()
+            existing = library.num_of(report.id)
             source = str(file.resolve())
-            open_num = existing[0] if existing else library.add_batch([Rows.of(report, original, source)])[0]
+            open_num = (
+                existing
+                if existing is not None
+                else library.add_batch([Rows.of(report, original, source)])[0]
+            )
             library.close()
         except (ReportError, LibraryError) as err:
             print(f"eduread: {err}", file=sys.stderr)
             return 1
     from eduread.tui.app import ReaderApp
 
-    ReaderApp(library_folder, open_num=open_num).run()
-    return 0
+    app = ReaderApp(library_folder, open_num=open_num)
+    app.run()
+    return app.return_code or 0

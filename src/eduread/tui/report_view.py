@@ -15,7 +15,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from eduread.tui.wrap import wrap_body
+from eduread.text.wrap import wrap_body
 
 if TYPE_CHECKING:
     from eduread.parse.model import Report
@@ -43,8 +43,8 @@ class ReportView(ScrollView, can_focus=True):
     BINDINGS = [
         Binding("j,down", "scroll_down", "Down", show=False),
         Binding("k,up", "scroll_up", "Up", show=False),
-        Binding("g,home", "scroll_home", "Top", show=False),
-        Binding("G,end", "scroll_end", "Bottom", show=False),
+        Binding("g,home", "top", "Top", show=False),
+        Binding("G,end", "bottom", "Bottom", show=False),
         Binding("ctrl+d", "half_page(1)", "Half page down", show=False),
         Binding("ctrl+u", "half_page(-1)", "Half page up", show=False),
         Binding("space,pagedown", "page_down", "Page down", show=False),
@@ -52,16 +52,23 @@ class ReportView(ScrollView, can_focus=True):
     ]
 
     DEFAULT_CSS = """
-    ReportView { background: $surface; padding: 0 1; scrollbar-gutter: stable; overflow-x: hidden; }
-    ReportView:focus { background-tint: $foreground 3%; }
+    ReportView {
+        background: $surface; padding: 0 1 0 0; scrollbar-gutter: stable; overflow-x: hidden;
+        border-left: outer $surface;
+    }
+    ReportView:focus { border-left: outer $accent; }
     """
 
     hits: reactive[list[tuple[int, int]]] = reactive(list, always_update=True)
     current_hit: reactive[int] = reactive(-1)
 
+    BIG = 400_000  # characters: a body this long is wrapped off the UI thread
+
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.report: Report | None = None
+        self.measure = 0  # the reading width in cells (0: the whole pane)
+        self._margin = 0  # blank cells left of the text, centring it in a wide pane
         self.message_text = ""
         self._lines: list[tuple[int, int]] = []
         self._line_starts: list[int] = []
@@ -89,28 +96,66 @@ class ReportView(ScrollView, can_focus=True):
         self.call_after_refresh(self._apply_pending)
 
     def _apply_pending(self) -> None:
-        if self._pending_offset is not None:
+        if self._pending_offset is not None and (self._lines or self.report is None):
             self.scroll_to_offset(self._pending_offset, animate=False)
             self._pending_offset = None
 
-    def _content_width(self) -> int:
+    def on_mount(self) -> None:
+        # A new theme changes every colour this view caches: it clears its own lines.
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.repaint())
+
+    def repaint(self) -> None:
+        """Draw every line again (their colours changed)."""
+        self._cache.clear()
+        self.refresh()
+
+    def set_measure(self, measure: int) -> None:
+        """Keep lines to `measure` cells (0: as wide as the pane), centred in a wider pane."""
+        if measure != self.measure:
+            self.measure = measure
+            self._wrapped_width = -1
+            self.on_resize()
+
+    def _pane_width(self) -> int:
         return max(10, self.scrollable_content_region.width or self.size.width or 80)
+
+    def _content_width(self) -> int:
+        pane = self._pane_width()
+        return min(pane, self.measure) if self.measure else pane
 
     def _rewrap(self) -> None:
         width = self._content_width()
         self._cache.clear()
-        if self.report is None:
-            self._lines = []
+        self._margin = (self._pane_width() - width) // 2
+        report = self.report
+        if report is None:
+            self._install([], width)
+        elif len(report.body) > self.BIG:
+            self._lines, self._line_starts = [], []
+            self.message_text = f"laying out {len(report.body):,} characters…"
+            self._wrap_in_thread(report, width)
         else:
-            report = self.report
-            unbreakable = [(f.start, f.end) for f in report.figures]
-            breaks = {s.start for s in report.all_sections()}
-            self._lines = wrap_body(report.body, width, unbreakable, breaks)
-        self._line_starts = [
-            a if a >= 0 else (self._lines[i - 1][1] if i else 0) for i, (a, _) in enumerate(self._lines)
-        ]
+            self._install(_wrap(report, width), width)
+
+    def _wrap_in_thread(self, report: Report, width: int) -> None:
+        def work() -> None:
+            lines = _wrap(report, width)
+            self.app.call_from_thread(self._wrapped, report, width, lines)
+
+        self.run_worker(work, thread=True, exclusive=True, group="wrap")
+
+    def _wrapped(self, report: Report, width: int, lines: list[tuple[int, int]]) -> None:
+        if report is self.report and width == self._content_width():
+            self.message_text = ""
+            self._install(lines, width)
+            if self._pending_offset is not None:
+                self._apply_pending()
+
+    def _install(self, lines: list[tuple[int, int]], width: int) -> None:
+        self._lines = lines
+        self._line_starts = [a if a >= 0 else (lines[i - 1][1] if i else 0) for i, (a, _) in enumerate(lines)]
         self._wrapped_width = width
-        self.virtual_size = Size(width, len(self._lines) or 1)
+        self.virtual_size = Size(width, len(lines) or 1)
         self.refresh()
 
     def _build_spans(self) -> None:
@@ -130,6 +175,10 @@ class ReportView(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         if self._content_width() == self._wrapped_width:
+            margin = (self._pane_width() - self._wrapped_width) // 2
+            if margin != self._margin:
+                self._margin = margin
+                self.repaint()
             return
         top = self._pending_offset
         if top is None:
@@ -184,6 +233,12 @@ class ReportView(ScrollView, can_focus=True):
         self.scroll_to(y=y, animate=animate, immediate=True, force=True)
         self._anchor = (offset, y)
 
+    def action_top(self) -> None:
+        self.scroll_to(y=0, animate=False)
+
+    def action_bottom(self) -> None:
+        self.scroll_to(y=self.max_scroll_y, animate=False)
+
     def action_half_page(self, direction: int) -> None:
         self.scroll_to(y=self.scroll_offset.y + direction * max(1, self.size.height // 2), animate=False)
 
@@ -209,7 +264,7 @@ class ReportView(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
-        if self.report is None:
+        if self.report is None or not self._lines:
             text = Text(self.message_text if y == 0 else "", style="italic")
             strip = Strip(list(text.render(self.app.console)), text.cell_len).apply_style(self.rich_style)
             return strip.adjust_cell_length(width, self.rich_style)
@@ -241,4 +296,14 @@ class ReportView(ScrollView, can_focus=True):
                 name = "search-current" if i == self.current_hit else "search-hit"
                 text.stylize(self._style(name), max(0, h_start - start), min(end, h_end) - start)
         segments = list(text.render(self.app.console))
-        return Strip(segments, text.cell_len).apply_style(self.rich_style)
+        strip = Strip(segments, text.cell_len).apply_style(self.rich_style)
+        if self._margin:
+            strip = Strip.join([Strip.blank(self._margin, self.rich_style), strip])
+        return strip
+
+
+def _wrap(report: Report, width: int) -> list[tuple[int, int]]:
+    """A report's display lines at a width: figures kept whole, a new line at every heading."""
+    unbreakable = [(f.start, f.end) for f in report.figures]
+    breaks = {s.start for s in report.all_sections()}
+    return wrap_body(report.body, width, unbreakable, breaks)

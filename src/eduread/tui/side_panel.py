@@ -9,30 +9,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import DataTable, OptionList, TabbedContent, TabPane, Tree
 from textual.widgets.option_list import Option
 
 from eduread.parse.model import Report, Section
+from eduread.tui.messages import FindWord, JumpTo
 
 KIND_ORDER = ["count", "money", "percent", "change", "rank", "ratio", "ordinal", "year", "date", "number"]
-
-
-class JumpTo(Message):
-    """Ask the reader to show a body offset (from the outline or the figures table)."""
-
-    def __init__(self, offset: int, end: int | None = None) -> None:
-        super().__init__()
-        self.offset = offset
-        self.end = end
-
-
-class FindWord(Message):
-    """Ask the reader to find a word in the open report (a keyword picked from the panel)."""
-
-    def __init__(self, word: str) -> None:
-        super().__init__()
-        self.word = word
 
 
 class KeywordList(OptionList):
@@ -76,10 +59,20 @@ class KeywordList(OptionList):
 
 
 class OutlineTree(Tree):
-    """The section tree; Enter jumps to the section."""
+    """The section tree; Enter jumps to the section. Long headings end in "…" where the pane does."""
 
     def on_mount(self) -> None:
         self.show_root = False
+
+    def render_label(self, node, base_style, style) -> Text:
+        text = super().render_label(node, base_style, style)
+        depth, parent = 0, node.parent
+        while parent is not None and parent is not self.root:
+            depth, parent = depth + 1, parent.parent
+        room = self.scrollable_content_region.width - depth * self.guide_depth - 2
+        if room > 1 and text.cell_len > room:
+            text.truncate(room, overflow="ellipsis")
+        return text
 
     def show(self, report: Report | None) -> None:
         """Fill with a report's sections."""
@@ -197,6 +190,7 @@ class SidePanel(Vertical):
 
     DEFAULT_CSS = """
     SidePanel { width: 40; border-left: solid $panel-lighten-2; }
+    SidePanel:focus-within { border-left: thick $accent; }
     SidePanel.-hidden { display: none; }
     """
 

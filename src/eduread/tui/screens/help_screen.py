@@ -36,8 +36,7 @@ class HelpScreen(ModalScreen[None]):
                         continue
                     seen.add(b.description)
                     keys = ", ".join(
-                        k.strip().replace("question_mark", "?").replace("slash", "/")
-                        for k in b.key.split(",")
+                        self.app.get_key_display(Binding(k.strip(), b.action)) for k in b.key.split(",")
                     )
                     table.add_row(Text(keys), Text(b.description))
                 yield Static(table)
