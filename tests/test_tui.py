@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS
+from conftest import SEEDS, report_num, seeded_library
 from eduread.library.rows import Rows
 from eduread.library.store import Library
 from eduread.parse import parse_file
@@ -20,19 +20,8 @@ from eduread.tui.place_tree import Leaf, PlaceTree
 from eduread.tui.report_view import ReportView
 from eduread.tui.side_panel import FiguresTable, OutlineTree
 
-
-def _seeded(tmp_path: Path) -> str:
-    folder = tmp_path / "lib"
-    Library(folder).close()
-    return str(folder)
-
-
-def _num(folder: str, place: str) -> int:
-    lib = Library(folder)
-    try:
-        return lib.entries(place=place)[0].num
-    finally:
-        lib.close()
+_seeded = seeded_library
+_num = report_num
 
 
 async def _settle(pilot) -> None:

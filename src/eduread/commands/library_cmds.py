@@ -91,6 +91,7 @@ def _search(library: Library, args: argparse.Namespace) -> int:
     from rich.text import Text
 
     from eduread.library.search import Searcher
+    from eduread.text.wrap import snippet_lines
 
     query = " ".join(args.query)
     result = Searcher(library).search(
@@ -100,20 +101,28 @@ def _search(library: Library, args: argparse.Namespace) -> int:
         _write_json(result.to_dict())
         return 0
     console = _console()
-    console.print(Text(f"{result.summary()} ({result.took_ms:.1f} ms)", style="dim"))
+    terminal = sys.stdout.isatty()
+    # Piped: whole lines, never wrapped at 80 columns; on a terminal, snippets wrapped by the
+    # genre's rules (no line starts with 、，。, no figure split) under their indent.
+    print_line = console.print if terminal else (lambda text: console.print(text, soft_wrap=True))
+    print_line(Text(f"{result.summary()} ({result.took_ms:.1f} ms)", style="dim"))
     last = None
     for hit in result.hits:
         if hit.report != last:
-            console.print(Text(f"\n{hit.title}  ", style="bold").append(Text(hit.report[:10], style="dim")))
+            print_line(Text(f"\n{hit.title}  ", style="bold").append(Text(hit.report[:10], style="dim")))
             last = hit.report
         line = Text("  ")
         line.append(" › ".join(hit.section) or "—", style="cyan")
-        line.append(f"  @{hit.start}\n    ", style="dim")
-        s, e = hit.mark
-        line.append(hit.snippet[:s])
-        line.append(hit.snippet[s:e], style="reverse bold")
-        line.append(hit.snippet[e:])
-        console.print(line)
+        line.append(f"  @{hit.start}", style="dim")
+        for piece, marked in snippet_lines(
+            hit.snippet, hit.mark, max(20, console.width - 4) if terminal else None
+        ):
+            line.append("\n    ")
+            at = len(line)
+            line.append(piece)
+            if marked:
+                line.stylize("reverse bold", at + marked[0], at + marked[1])
+        print_line(line)
     return 0
 
 

@@ -39,6 +39,12 @@ def _ok_break(text: str, i: int, start: int, blocked: list[tuple[int, int]], sta
         return True
     if text[i] in NO_START or text[i - 1] in NO_END:
         return False
+    if text[i] in " \u3000":  # spaces then 。 (2. 加强党的组织建设    。): the mark stays on this line
+        j = i
+        while j < len(text) and text[j] in " \u3000":
+            j += 1
+        if j < len(text) and text[j] in NO_START:
+            return False
     if text[i] in _ALNUM and text[i - 1] in _ALNUM:
         return False
     k = bisect_left(starts, i) - 1
@@ -89,10 +95,6 @@ def wrap_body(
         for a, b in zip(edges, edges[1:], strict=False):
             while a < b and body[a] == " ":
                 a += 1
-            if a < b and body[a:b].strip(" \u3000") in NO_START and paragraphs and paragraphs[-1][1] == a:
-                # A heading cut before its own 。 (2. 加强党的组织建设    。): the mark stays with it.
-                paragraphs[-1] = (paragraphs[-1][0], b)
-                continue
             if a < b:
                 paragraphs.append((a, b))
     lines: list[tuple[int, int]] = []
@@ -108,3 +110,25 @@ def wrap_text(text: str, width: int) -> list[str]:
     blocked = [m.span() for m in FIGURE.finditer(text) if m.end() - m.start() > 1]
     starts = [s for s, _ in blocked]
     return [text[a:b] for a, b in wrap_paragraph(text, 0, len(text), width, blocked, starts)]
+
+
+def snippet_lines(
+    snippet: str, mark: tuple[int, int], width: int | None
+) -> list[tuple[str, tuple[int, int] | None]]:
+    """A search snippet as lines (one when width is None), each with the part of the mark it holds.
+
+    Punctuation the cut left at the snippet's start (，。、) is dropped: no line starts with it.
+    """
+    s, e = mark
+    lead = 0
+    while lead < min(s, len(snippet)) and snippet[lead] in NO_START:
+        lead += 1
+    text, s, e = snippet[lead:], s - lead, e - lead
+    pieces = [text] if width is None else wrap_text(text, width)
+    out: list[tuple[str, tuple[int, int] | None]] = []
+    pos = 0
+    for piece in pieces:
+        a, b = pos, pos + len(piece)
+        out.append((piece, (max(0, s - a), min(e, b) - a) if s < b and e > a else None))
+        pos = b
+    return out

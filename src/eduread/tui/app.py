@@ -77,6 +77,11 @@ class ReaderApp(App[None]):
         saved = self.library.get_setting("theme", "eduread-dark") if self.library else "eduread-dark"
         self.theme = saved if saved in self.available_themes else "eduread-dark"
 
+    def on_mount(self) -> None:
+        from eduread.tui.toast import install
+
+        install()
+
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(VARIABLE_DEFAULTS)
 

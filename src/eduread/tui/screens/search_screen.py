@@ -12,7 +12,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from eduread.library.search import Hit, SearchResult
-from eduread.text.wrap import wrap_text
+from eduread.text.wrap import snippet_lines
 from eduread.tui.messages import OpenReport
 
 
@@ -96,19 +96,12 @@ class SearchScreen(ModalScreen[None]):
                 " ".join(f"{'' if p.year is None else p.year}{p.label}" for p in hit.parts), style="dim"
             )
             line.append("  " + (" › ".join(hit.section[-2:]) or "—"), style="italic")
-            pos = 0
-            s, e = hit.mark
-            for piece in wrap_text(hit.snippet, width):
+            for piece, marked in snippet_lines(hit.snippet, hit.mark, width):
                 line.append("\n  ")
-                a, b = pos, pos + len(piece)
+                at = len(line)
                 line.append(piece)
-                if s < b and e > a:
-                    line.stylize(
-                        "reverse bold",
-                        len(line) - len(piece) + max(0, s - a),
-                        len(line) - len(piece) + min(e, b) - a,
-                    )
-                pos = b
+                if marked:
+                    line.stylize("reverse bold", at + marked[0], at + marked[1])
             options.append(Option(line, id=str(i)))
         results.clear_options()
         results.add_options(options)
