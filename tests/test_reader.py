@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from textual.color import Color
 
-from conftest import ROOT, report_num, seeded_library
+from conftest import ROOT, SEEDS, report_num, seeded_library
 from eduread.library.importer import import_paths
 from eduread.library.store import Library
 from eduread.text.wrap import NO_START, snippet_lines, wrap_body, wrap_text
@@ -560,3 +560,48 @@ async def test_pop_up_keeps_wide_characters_across_pane_edges(tmp_path: Path) ->
             if "1.加快学校建设" not in line.replace(" ", ""):
                 lost.append(line)
         assert not lost, lost
+
+
+async def test_a_huge_report_opens_off_the_ui_thread(tmp_path: Path, monkeypatch) -> None:
+    """A report past ReportView.BIG is read, styled and laid out in threads; keys answer meanwhile."""
+    monkeypatch.setattr(ReportView, "BIG", 1000)  # the seeds stand in for a 20 MB report
+    from eduread.tui.screens.reader_screen import ReaderScreen
+
+    threads: list[str] = []
+    for cls, name in ((ReaderScreen, "_load_in_thread"), (ReportView, "_wrap_in_thread")):
+        original = getattr(cls, name)
+
+        def spy(self, *args, _original=original, _name=name):
+            threads.append(_name)
+            return _original(self, *args)
+
+        monkeypatch.setattr(cls, name, spy)
+    folder = _seeded(tmp_path)
+    num = _num(folder, "怀化")
+    app = ReaderApp(folder, open_num=num)
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.screen.query_one(ReportView)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await _settle(pilot, 6)
+        await app.workers.wait_for_complete()
+        await _settle(pilot)
+        assert view.report is not None and view._lines and view._spans
+        assert app.reader.current_num == num
+        assert threads[:2] == ["_load_in_thread", "_wrap_in_thread"]
+        await pilot.press("q")
+    assert app.return_code in (None, 0)
+
+
+def test_figure_sections_found_in_one_walk_match_section_path() -> None:
+    from eduread.parse import parse_file
+    from eduread.tui.side_panel import _innermost_headings
+
+    for seed in sorted(SEEDS.glob("*.txt")):
+        report = parse_file(seed)
+        figures = sorted((f for f in report.figures if f.highlighted), key=lambda f: f.start)
+        slow = []
+        for figure in figures:
+            path = report.section_path(figure.start)
+            slow.append(f"{path[-1].marker}{path[-1].title}" if path else "")
+        assert _innermost_headings(report, [f.start for f in figures]) == slow, seed.name

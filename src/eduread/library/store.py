@@ -391,6 +391,11 @@ class Library:
         sql = f"SELECT {_ENTRY_COLUMNS} FROM reports WHERE {where} ORDER BY place_path, published, num"
         return [_entry(r) for r in self.conn.execute(sql, args)]
 
+    def body_length(self, num: int) -> int:
+        """How many characters a report's body holds (0 when it is not stored), without reading it."""
+        row = self.conn.execute("SELECT body_len FROM reports WHERE num = ?", (num,)).fetchone()
+        return row[0] if row else 0
+
     def data_version(self) -> int:
         """A number that changes when another connection commits: a cheap "did anything change?"."""
         return self.conn.execute("PRAGMA data_version").fetchone()[0]

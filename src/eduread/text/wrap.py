@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 NO_START = set("，。、；：？！）》」』”’】〕…—,.;:?!)]}%")
@@ -90,7 +90,7 @@ def wrap_body(
     for piece in body.split("\n"):
         p_start, p_end = pos, pos + len(piece)
         pos = p_end + 1
-        inner = [c for c in cuts if p_start < c < p_end]
+        inner = cuts[bisect_right(cuts, p_start) : bisect_left(cuts, p_end)]
         edges = [p_start, *inner, p_end]
         for a, b in zip(edges, edges[1:], strict=False):
             while a < b and body[a] == " ":

@@ -23,6 +23,9 @@ def launch(path: str | None, library_folder: str | None) -> int:
             )
             return 1
         try:
+            size = file.stat().st_size
+            if size > 2_000_000:  # parsing takes a while: say what is happening before the app starts
+                print(f"eduread: reading {path} ({size / 1e6:.1f} MB)…", file=sys.stderr)
             library = Library(library_folder)
             report, original = read_report(file)
             existing = library.num_of(report.id)
@@ -33,7 +36,7 @@ def launch(path: str | None, library_folder: str | None) -> int:
                 else library.add_batch([Rows.of(report, original, source)])[0]
             )
             library.close()
-        except (ReportError, LibraryError) as err:
+        except (ReportError, LibraryError, OSError) as err:
             print(f"eduread: {err}", file=sys.stderr)
             return 1
     from eduread.tui.app import ReaderApp

@@ -89,7 +89,10 @@ class ReportView(ScrollView, can_focus=True):
         self.message_text = message
         self.hits = []
         self.current_hit = -1
-        self._build_spans()
+        if report is None or len(report.body) <= self.BIG:
+            self._set_spans(_spans(report))
+        else:
+            self._spans, self._span_starts = [], []  # made with the lines, off the UI thread
         self._rewrap()
         self._pending_offset = offset
         self.scroll_to_offset(offset, animate=False)
@@ -138,13 +141,20 @@ class ReportView(ScrollView, can_focus=True):
             self._install(_wrap(report, width), width)
 
     def _wrap_in_thread(self, report: Report, width: int) -> None:
+        need_spans = not self._spans
+
         def work() -> None:
+            spans = _spans(report) if need_spans else None
             lines = _wrap(report, width)
-            self.app.call_from_thread(self._wrapped, report, width, lines)
+            self.app.call_from_thread(self._wrapped, report, width, lines, spans)
 
         self.run_worker(work, thread=True, exclusive=True, group="wrap")
 
-    def _wrapped(self, report: Report, width: int, lines: list[tuple[int, int]]) -> None:
+    def _wrapped(
+        self, report: Report, width: int, lines: list[tuple[int, int]], spans: list[_Span] | None
+    ) -> None:
+        if report is self.report and spans is not None:
+            self._set_spans(spans)
         if report is self.report and width == self._content_width():
             self.message_text = ""
             self._install(lines, width)
@@ -158,18 +168,7 @@ class ReportView(ScrollView, can_focus=True):
         self.virtual_size = Size(width, len(lines) or 1)
         self.refresh()
 
-    def _build_spans(self) -> None:
-        """Heading and figure styles of the report; they do not depend on the width."""
-        spans: list[_Span] = []
-        sections = self.report.all_sections() if self.report else []
-        figures = self.report.figures if self.report else []
-        for section in sections:
-            level = min(section.level, 3)
-            spans.append(_Span(section.start, section.title_end, f"heading-{level}"))
-        for figure in figures:
-            if figure.highlighted:
-                spans.append(_Span(figure.start, figure.end, FIGURE_VARS.get(figure.kind, "figure-count")))
-        spans.sort(key=lambda s: s.start)
+    def _set_spans(self, spans: list[_Span]) -> None:
         self._spans = spans
         self._span_starts = [s.start for s in spans]
 
@@ -307,3 +306,17 @@ def _wrap(report: Report, width: int) -> list[tuple[int, int]]:
     unbreakable = [(f.start, f.end) for f in report.figures]
     breaks = {s.start for s in report.all_sections()}
     return wrap_body(report.body, width, unbreakable, breaks)
+
+
+def _spans(report: Report | None) -> list[_Span]:
+    """Heading and figure styles of a report, by start; they do not depend on the width."""
+    if report is None:
+        return []
+    spans: list[_Span] = []
+    for section in report.all_sections():
+        spans.append(_Span(section.start, section.title_end, f"heading-{min(section.level, 3)}"))
+    for figure in report.figures:
+        if figure.highlighted:
+            spans.append(_Span(figure.start, figure.end, FIGURE_VARS.get(figure.kind, "figure-count")))
+    spans.sort(key=lambda s: s.start)
+    return spans

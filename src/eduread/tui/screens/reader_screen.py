@@ -196,15 +196,54 @@ class ReaderScreen(Screen[None]):
         if library is None:
             return
         self._save_position()
-        view = self.view
+        if library.body_length(num) > ReportView.BIG:  # read and decoded off the UI thread
+            self.current_num = num
+            self.view.show(None, message=f"opening a report of {library.body_length(num):,} characters…")
+            self._load_in_thread(num, offset, find, part)
+            return
         try:
             report = library.report(num)
         except Exception as err:  # a broken stored parse must never crash the reader
-            view.show(None, message=f"This report cannot be shown: {_one_line(err)}")
-            if self._built:
-                self._panel().show(None)
-            self.query_one("#report-header", Static).update(Text(""), layout=False)
+            self._cannot_show(err)
             return
+        self._opened(num, report, offset, find, part)
+
+    def _load_in_thread(self, num: int, offset: int | None, find: str | None, part: int | None) -> None:
+        folder = self.reader_app.library_folder
+
+        def work() -> None:
+            try:
+                library = Library(folder, seed=False)
+                try:
+                    report = library.report(num)
+                finally:
+                    library.close()
+            except Exception as err:  # shown in the app, like any report that cannot be read
+                self.app.call_from_thread(self._cannot_show, err)
+                return
+            self.app.call_from_thread(self._opened_late, num, report, offset, find, part)
+
+        self.run_worker(work, thread=True, exclusive=True, group="open")
+
+    def _opened_late(
+        self, num: int, report: Report, offset: int | None, find: str | None, part: int | None
+    ) -> None:
+        if self.current_num == num and self.view.report is None:  # still the report asked for
+            self._opened(num, report, offset, find, part)
+
+    def _cannot_show(self, err: BaseException) -> None:
+        self.view.show(None, message=f"This report cannot be shown: {_one_line(err)}")
+        if self._built:
+            self._panel().show(None)
+        self.query_one("#report-header", Static).update(Text(""), layout=False)
+
+    def _opened(
+        self, num: int, report: Report, offset: int | None, find: str | None, part: int | None
+    ) -> None:
+        library = self.library
+        if library is None:
+            return
+        view = self.view
         self.current_num = num
         self.reader_app.write(lambda: library.set_setting("last_report", str(num)))
         self._show_header(report)
