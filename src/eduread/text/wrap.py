@@ -105,9 +105,12 @@ def wrap_body(
     return lines
 
 
-def wrap_text(text: str, width: int) -> list[str]:
-    """A short text (a snippet) as lines of at most `width` cells, figures found by pattern kept whole."""
+def wrap_text(text: str, width: int, keep: tuple[int, int] | None = None) -> list[str]:
+    """A short text (a snippet) as lines of at most `width` cells, figures found by pattern (and the
+    `keep` span, a search hit) kept whole."""
     blocked = [m.span() for m in FIGURE.finditer(text) if m.end() - m.start() > 1]
+    if keep is not None and keep[1] - keep[0] > 1:
+        blocked = sorted([*(b for b in blocked if b[1] <= keep[0] or b[0] >= keep[1]), keep])
     starts = [s for s, _ in blocked]
     return [text[a:b] for a, b in wrap_paragraph(text, 0, len(text), width, blocked, starts)]
 
@@ -124,7 +127,7 @@ def snippet_lines(
     while lead < min(s, len(snippet)) and snippet[lead] in NO_START:
         lead += 1
     text, s, e = snippet[lead:], s - lead, e - lead
-    pieces = [text] if width is None else wrap_text(text, width)
+    pieces = [text] if width is None else wrap_text(text, width, (max(0, s), e))
     out: list[tuple[str, tuple[int, int] | None]] = []
     pos = 0
     for piece in pieces:

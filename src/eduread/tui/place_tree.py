@@ -16,6 +16,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from eduread.library.store import Entry
+from eduread.tui.labels import FittedTree
 
 SPECIAL = {"review": "待核对 / needs review", "other": "其他文档 / other documents"}
 UNKNOWN_PROVINCE = "(unknown province)"
@@ -53,11 +54,11 @@ def _years(e: Entry) -> list[int | None]:
     return list(e.years) or [None]
 
 
-class PlaceTree(Tree):
+class PlaceTree(FittedTree):
     """Browse the library by place and year; Enter on a part opens its report there."""
 
     DEFAULT_CSS = """
-    PlaceTree { width: 30; border-right: solid $panel-lighten-2; }
+    PlaceTree { width: 30; border-right: solid $panel-lighten-2; overflow-x: hidden; }
     PlaceTree:focus { border-right: thick $accent; }
     PlaceTree.-hidden { display: none; }
     """

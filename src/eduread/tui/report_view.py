@@ -76,7 +76,8 @@ class ReportView(ScrollView, can_focus=True):
         self._span_starts: list[int] = []
         self._wrapped_width = -1
         self._cache: dict[int, Strip] = {}
-        self._pending_offset: int | None = None
+        self._pending_offset: int | None = None  # where to scroll once laid out (a new report)
+        self._pending_center = False
         # The offset last scrolled to and the line it put at the top: a re-wrap keeps that offset
         # rather than the start of the top line, so repeated re-wraps do not drift upwards.
         self._anchor: tuple[int, int] | None = None
@@ -94,14 +95,14 @@ class ReportView(ScrollView, can_focus=True):
         else:
             self._spans, self._span_starts = [], []  # made with the lines, off the UI thread
         self._rewrap()
-        self._pending_offset = offset
+        self._pending_offset, self._pending_center = offset, False
         self.scroll_to_offset(offset, animate=False)
-        self.call_after_refresh(self._apply_pending)
 
     def _apply_pending(self) -> None:
         if self._pending_offset is not None and (self._lines or self.report is None):
-            self.scroll_to_offset(self._pending_offset, animate=False)
-            self._pending_offset = None
+            offset, center = self._pending_offset, self._pending_center
+            self._pending_offset, self._pending_center = None, False
+            self.scroll_to_offset(offset, animate=False, center=center)
 
     def on_mount(self) -> None:
         # A new theme changes every colour this view caches: it clears its own lines.
@@ -224,8 +225,10 @@ class ReportView(ScrollView, can_focus=True):
         y = self.line_of(offset)
         if center:
             y = max(0, y - self.size.height // 3)
-        if self.max_scroll_y < y:
+        if self.max_scroll_y < y or self._pending_offset is not None:
+            # not laid out yet: the latest request is the one that counts once it is
             self._pending_offset = offset
+            self._pending_center = center
             self.call_after_refresh(self._apply_pending)
         # force: the scrollbar (and with it Textual's permission to scroll) only appears at the next
         # layout, so a report shown where none was would otherwise open at its top.

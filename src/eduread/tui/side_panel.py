@@ -13,6 +13,7 @@ from textual.widgets import DataTable, OptionList, TabbedContent, TabPane, Tree
 from textual.widgets.option_list import Option
 
 from eduread.parse.model import Report, Section
+from eduread.tui.labels import FittedTree
 from eduread.tui.messages import FindWord, JumpTo
 
 OUTLINE_LIMIT = 2_000  # headings shown in the outline; more would hold up the reader for seconds
@@ -59,21 +60,11 @@ class KeywordList(OptionList):
         self.post_message(FindWord(self.words[event.option_index]))
 
 
-class OutlineTree(Tree):
+class OutlineTree(FittedTree):
     """The section tree; Enter jumps to the section. Long headings end in "…" where the pane does."""
 
     def on_mount(self) -> None:
         self.show_root = False
-
-    def render_label(self, node, base_style, style) -> Text:
-        text = super().render_label(node, base_style, style)
-        depth, parent = 0, node.parent
-        while parent is not None and parent is not self.root:
-            depth, parent = depth + 1, parent.parent
-        room = self.scrollable_content_region.width - depth * self.guide_depth - 2
-        if room > 1 and text.cell_len > room:
-            text.truncate(room, overflow="ellipsis")
-        return text
 
     def show(self, report: Report | None) -> None:
         """Fill with a report's sections."""
@@ -139,9 +130,9 @@ class FiguresTable(DataTable):
         self.figure_rows = []
         self._stale = True
         if self.display and self.is_on_screen:
-            self._refill(self.rows())
+            self._refill(self.made_rows())
 
-    def rows(self) -> list[tuple]:
+    def made_rows(self) -> list[tuple]:
         """(start, end, label, value, unit, kind, section, text) of each highlighted figure."""
         if self._stale and self.report is not None and not self.figure_rows:
             report = self.report
@@ -155,7 +146,7 @@ class FiguresTable(DataTable):
 
     def on_show(self) -> None:
         if self._stale:
-            self._refill(self.rows())
+            self._refill(self.made_rows())
 
     def _refill(self, rows: list[tuple]) -> None:
         self._stale = False
@@ -172,7 +163,7 @@ class FiguresTable(DataTable):
             )
 
     def action_sort(self, key: str) -> None:
-        self.rows()
+        self.made_rows()
         index = {"pos": 0, "label": 2, "value": 3, "kind": 5}[key]
         if key == "kind":
             rows = sorted(
@@ -195,7 +186,7 @@ class FiguresTable(DataTable):
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["label", "value", "unit", "kind", "section", "text", "offset"])
-        for start, _end, label, value, unit, kind, section, text in self.rows():
+        for start, _end, label, value, unit, kind, section, text in self.made_rows():
             writer.writerow([label, value, unit, kind, section, text, start])
         return out.getvalue()
 

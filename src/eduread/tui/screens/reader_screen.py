@@ -265,22 +265,28 @@ class ReaderScreen(Screen[None]):
             )
         view.focus()
 
-    def _show_header(self, report: Report) -> None:
-        """Title; place and parts; dates and issuer: three lines, each cut with "…", the date kept."""
+    def _show_header(self, report: Report | None = None) -> None:
+        """Title; parts and place; dates and issuer: three lines, each cut with "…" to the width, so
+        the published date is never pushed off by a long title."""
+        report = report or self.view.report
+        widget = self.query_one("#report-header", Static)
+        if report is None:
+            widget.update(Text(""), layout=False)
+            return
         parts = " · ".join(f"{'' if p.year is None else p.year}{p.label}" for p in report.parts)
         place = " › ".join(report.place.path) or report.place.name
         dates = f"published {report.published or '—'}" + (
             f" · signed {report.signed}" if report.signed else ""
         )
-        header = Text(no_wrap=True, overflow="ellipsis")
-        header.append(report.title or "(untitled)", style="bold")
-        header.append("\n")
-        header.append(parts)
-        header.append(f"   {place}", style="italic")
-        header.append("\n")
-        header.append(dates, style="dim")
-        header.append(f"   {report.issuer}", style="dim")
-        self.query_one("#report-header", Static).update(header, layout=False)  # fixed size
+        width = max(10, widget.content_region.width or self.size.width - TREE - 2)
+        lines = [
+            Text(report.title or "(untitled)", style="bold"),
+            Text.assemble(parts, (f"   {place}", "italic")),
+            Text.assemble((dates, "dim"), (f"   {report.issuer}", "dim")),
+        ]
+        for line in lines:
+            line.truncate(width, overflow="ellipsis")
+        widget.update(Text("\n").join(lines), layout=False)  # fixed size: no reflow
 
     def open_part(self, leaf: Leaf) -> None:
         """A tree leaf: the report at that part."""
@@ -295,14 +301,10 @@ class ReaderScreen(Screen[None]):
         part = None
         report = self.view.report
         if offset is not None and report is not None and len(report.parts) > 1:
-            part = next(
-                (
-                    i
-                    for i in range(len(report.parts))
-                    if (s := _part_span(report, i)) and s[0] <= offset < s[1]
-                ),
-                None,
-            )
+            # the part holding the offset; before the first part (the opening lines): the first
+            spans = sorted((span[0], i) for i in range(len(report.parts)) if (span := _part_span(report, i)))
+            before = [i for start, i in spans if start <= offset]
+            part = before[-1] if before else (spans[0][1] if spans else None)
         self.tree.reveal(entry, part)
 
     def _save_position(self) -> None:
@@ -372,6 +374,7 @@ class ReaderScreen(Screen[None]):
                 show_tree = False
         tree.set_class(not show_tree, "-hidden")
         panel.set_class(not show_panel, "-hidden")
+        self.call_after_refresh(self._show_header)  # its lines are cut to the new width
 
     def action_toggle_panel(self) -> None:
         panel = self._panel()

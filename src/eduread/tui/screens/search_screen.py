@@ -15,6 +15,8 @@ from eduread.library.search import Hit, SearchResult
 from eduread.text.wrap import snippet_lines
 from eduread.tui.messages import OpenReport
 
+SHOWN = 50  # hits listed; more make every keystroke slower to draw and are rarely scrolled to
+
 
 class QueryBox(Input):
     """The query: Down moves into the results."""
@@ -74,7 +76,7 @@ class SearchScreen(ModalScreen[None]):
     async def _search(self, query: str, generation: int) -> None:
         """Runs off the UI thread; the next keystroke cancels it and its result is dropped."""
         try:
-            result = await self.app.search(query)  # type: ignore[attr-defined]
+            result = await self.app.search(query, SHOWN)  # type: ignore[attr-defined]
         except Exception as err:  # a damaged index must not take the reader down
             if generation == self.generation:
                 self.query_one("#summary", Label).update(Text(f"search failed: {err}"))
@@ -86,7 +88,10 @@ class SearchScreen(ModalScreen[None]):
         self.shown_query = query
         self.hits = result.hits if result else []
         summary = self.query_one("#summary", Label)
-        summary.update(Text(f"{result.summary()} · {result.took_ms:.1f} ms" if result else ""))
+        text = result.summary() if result else ""
+        if result and len(self.hits) >= SHOWN:
+            text += f" · the first {SHOWN} shown"
+        summary.update(Text(text))
         results = self.query_one(OptionList)
         width = max(20, (results.scrollable_content_region.width or self.app.size.width - 12) - 4)
         options = []
@@ -121,7 +126,7 @@ class SearchScreen(ModalScreen[None]):
         if self.shown_query != query:  # typed faster than the search: answer this query now
             self.generation += 1
             try:
-                self._show(query, await self.app.search(query))  # type: ignore[attr-defined]
+                self._show(query, await self.app.search(query, SHOWN))  # type: ignore[attr-defined]
             except Exception as err:
                 self.query_one("#summary", Label).update(Text(f"search failed: {err}"))
                 return
