@@ -609,3 +609,23 @@ def test_figure_sections_found_in_one_walk_match_section_path() -> None:
             path = report.section_path(figure.start)
             slow.append(f"{path[-1].marker}{path[-1].title}" if path else "")
         assert _innermost_headings(report, [f.start for f in figures]) == slow, seed.name
+
+
+def test_an_unforeseen_error_ends_with_one_line_and_a_failure(tmp_path: Path, monkeypatch, capsys) -> None:
+    import eduread.tui.app as app_module
+    from eduread.tui.launch import launch
+
+    class Boom(app_module.ReaderApp):
+        CSS_PATH = str(Path(app_module.__file__).parent / "app.tcss")
+
+        def after_first_frame(self) -> None:
+            raise RuntimeError("boom\nin two lines")
+
+        def run(self, **_kwargs):
+            return super().run(headless=True, size=(80, 24))
+
+    monkeypatch.setattr(app_module, "ReaderApp", Boom)
+    assert launch(None, _seeded(tmp_path)) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert [line for line in err.splitlines() if line.strip()] == ["eduread: RuntimeError: boom in two lines"]

@@ -6,6 +6,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -284,21 +285,31 @@ class ReportView(ScrollView, can_focus=True):
             # Every segment carries a style: NO_COLOR's monochrome filter cannot take one without.
             return Strip([Segment("", self.rich_style)], 0)
         assert self.report is not None
-        text = Text(self.report.body[start:end], end="")
+        body = self.report.body
+        # (offset, order, style) marks: styles apply in order, a later one over an earlier one
+        marks: list[tuple[int, int, int, Style]] = []
         k = bisect_left(self._span_starts, start)
-        # A span that began before this line may still cover it: look back a few spans.
-        lo = max(0, k - 40)
-        for span in self._spans[lo:]:
+        lo = max(0, k - 40)  # a span that began before this line may still cover it
+        for order, span in enumerate(self._spans[lo:]):
             if span.start >= end:
                 break
             if span.end > start:
-                text.stylize(self._style(span.style), max(0, span.start - start), min(end, span.end) - start)
+                marks.append((max(start, span.start), min(end, span.end), order, self._style(span.style)))
         for i, (h_start, h_end) in enumerate(self.hits):
             if h_end > start and h_start < end:
                 name = "search-current" if i == self.current_hit else "search-hit"
-                text.stylize(self._style(name), max(0, h_start - start), min(end, h_end) - start)
-        segments = list(text.render(self.app.console))
-        strip = Strip(segments, text.cell_len).apply_style(self.rich_style)
+                marks.append((max(start, h_start), min(end, h_end), 10**9 + i, self._style(name)))
+        # Segments built directly (no Rich Text layout): the line is already wrapped to fit.
+        cuts = sorted({start, end, *(m[0] for m in marks), *(m[1] for m in marks)})
+        base = self.rich_style
+        segments = []
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            style = base
+            for m_start, m_end, _order, mark_style in sorted(marks, key=lambda m: m[2]):
+                if m_start <= a and b <= m_end:
+                    style = style + mark_style
+            segments.append(Segment(body[a:b].replace("\t", " "), style))
+        strip = Strip(segments, cell_len(body[start:end]))
         if self._margin:
             strip = Strip.join([Strip.blank(self._margin, self.rich_style), strip])
         return strip
