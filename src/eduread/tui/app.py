@@ -75,7 +75,22 @@ class ReaderApp(App[None]):
         except (LibraryError, sqlite3.Error, OSError) as err:
             self.library_error = f"The library cannot be opened: {' '.join(str(err).split())}"
         saved = self.library.get_setting("theme", "eduread-dark") if self.library else "eduread-dark"
-        self.theme = saved if saved in self.available_themes else "eduread-dark"
+        self._start_theme(saved if saved in self.available_themes else "eduread-dark")
+
+    def _start_theme(self, name: str) -> None:
+        """The theme the app starts in: what setting `theme` does, without its second CSS pass.
+
+        Setting `self.theme` before the app runs queues a refresh of every widget's styles after
+        the first one; the classes and colour filter are all the first pass needs (without them, the
+        saved theme's variables applied but the body kept the dark mode's look).
+        """
+        self.set_reactive(ReaderApp.theme, name)
+        dark = self.current_theme.dark
+        classes = {c: False for c in self.classes if c.startswith("-theme-")}
+        classes.update({f"-theme-{name}": True, "-dark-mode": dark, "-light-mode": not dark})
+        self.update_classes(classes, update=False)
+        self._refresh_truecolor_filter(self.ansi_theme)
+        self.stylesheet.set_variables(self.get_css_variables())  # read by the first parse
 
     def on_mount(self) -> None:
         from eduread.tui.toast import install

@@ -278,7 +278,8 @@ class ReaderScreen(Screen[None]):
         dates = f"published {report.published or '—'}" + (
             f" · signed {report.signed}" if report.signed else ""
         )
-        width = max(10, widget.content_region.width or self.size.width - TREE - 2)
+        # before the first layout the header has no width yet: the terminal's, less the tree's
+        width = max(10, widget.content_region.width or self.app.size.width - TREE - 3)
         lines = [
             Text(report.title or "(untitled)", style="bold"),
             Text.assemble(parts, (f"   {place}", "italic")),
