@@ -1,12 +1,15 @@
-"""The reader's speed: first frame beside a minimal Textual app, page-down key to frame, switching.
+"""The reader's speed: the frame a user waits for beside a minimal Textual app, search as you type,
+page-down key to frame, switching.
 
-Usage: python bench/bench_reader.py [--big N | --big-library DIR] [--runs R]
+Usage: python bench/bench_reader.py [--big N | --big-library DIR] [--runs R] [--quick]
 
 Every app runs in a 100×30 pseudo-terminal, as in a real terminal:
-- first frame (every package byte-compiled first, as installed): from starting the process until
-  its first frame is written (eduread's body says
-  "loading the library…", the minimal app's Static says "minimal-ready"), median of interleaved
-  runs of eduread and of a minimal Textual app (a Tree and a Static) in the same run;
+- the frame a user waits for (every package byte-compiled first, as installed): from starting the
+  process until the terminal has received both the tree's first place and the title of the report
+  restored from the last session, median of interleaved runs of eduread and of a minimal Textual
+  app (a Tree and a Static, until its Static's text arrives) in the same run;
+- search as you type: in the search dialog, from writing each next character of a query until the
+  dialog shows that query's totals (known beforehand from an in-process search);
 - page-down: from writing the PageDown key until the terminal receives the new frame, in a
   100,000-character report, in a seed-sized one, and in a plain Static holding a 4,000-character
   report (the baseline);
@@ -34,6 +37,7 @@ from pathlib import Path
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 PAGE_DOWN = b"\x1b[6~"
+QUERIES = ["学位", "教师队伍", "义务教育均衡", "大班额"]
 HOME = b"\x1b[H"
 MINIMAL = """
 from textual.app import App
@@ -79,14 +83,20 @@ class Terminal:
         os.close(slave)
         self.seen = b""
 
-    def wait_for(self, marker: bytes, timeout: float = 20) -> float:
-        """Seconds since start when `marker` had been written."""
-        while marker not in self.seen:
+    def wait_for(self, *markers: bytes, timeout: float = 30, since: float | None = None) -> float:
+        """Seconds since start (or since `since`) when every marker had been written."""
+        missing = set(markers)
+        window = b""
+        while True:
+            missing = {m for m in missing if m not in window}
+            if not missing:
+                return time.perf_counter() - (self.started if since is None else since)
             ready, _, _ = select.select([self.master], [], [], timeout)
             if not ready:
-                raise RuntimeError(f"{marker!r} never appeared")
-            self.seen = self.seen[-8192:] + os.read(self.master, 65536)
-        return time.perf_counter() - self.started
+                raise RuntimeError(f"{sorted(missing)!r} never appeared")
+            chunk = os.read(self.master, 65536)
+            self.seen = (self.seen + chunk)[-65536:]
+            window = window[-256:] + chunk  # a marker may be split across reads
 
     def drain(self, quiet: float = 0.25) -> None:
         """Read until the terminal has been silent for `quiet` seconds."""
@@ -137,24 +147,78 @@ def compile_bytecode() -> int:
     return len(roots)
 
 
+def waited_frame_markers(library: Path) -> list[bytes]:
+    """What the frame a user waits for shows: the tree's first place and the restored report's title.
+
+    The last report of the session is set to one in the middle of the library, as after a day's use.
+    """
+    from eduread.library.store import Library
+
+    lib = Library(library, seed=False)
+    try:
+        groups = sorted(k for g, k, _count in lib.tree_groups() if g == "province" and k)
+        entries = lib.entries()
+        restored = entries[len(entries) // 2]
+        lib.set_setting("last_report", str(restored.num))
+        # "published" is drawn only under a report whose header is laid out
+        return [groups[0].encode(), restored.title[:8].encode(), b"published"]
+    finally:
+        lib.close()
+
+
 def compare_first_frames(library: Path, runs: int) -> tuple[float, float]:
-    """Median first-frame ms of eduread (on `library`) and of the minimal app, runs interleaved."""
+    """Median ms until the waited frame of eduread (on `library`) and of the minimal app, interleaved."""
     env = _env(library)
+    markers = waited_frame_markers(library)
     with tempfile.TemporaryDirectory() as tmp:
         minimal = Path(tmp) / "minimal.py"
         minimal.write_text(MINIMAL, encoding="utf-8")
         ours, theirs = [], []
         for _ in range(runs):
-            for cmd, marker, out in (
-                ([sys.executable, "-m", "eduread"], b"loading the library", ours),
-                ([sys.executable, str(minimal)], b"minimal-ready", theirs),
+            for cmd, wanted, out in (
+                ([sys.executable, "-m", "eduread"], markers, ours),
+                ([sys.executable, str(minimal)], [b"minimal-ready"], theirs),
             ):
                 term = Terminal(cmd, env)
                 try:
-                    out.append(term.wait_for(marker) * 1000)
+                    out.append(term.wait_for(*wanted) * 1000)
                 finally:
                     term.close()
     return statistics.median(ours), statistics.median(theirs)
+
+
+def search_keystroke_ms(library: Path, queries: list[str]) -> tuple[float, float, int]:
+    """(median, max, count) ms from typing each next character of a query in the search dialog to
+    the frame showing that prefix's totals."""
+    from eduread.library.search import Searcher
+    from eduread.library.store import Library
+
+    lib = Library(library, seed=False)
+    searcher = Searcher(lib)
+    expected = {
+        q[:i]: searcher.search(q[:i], limit=1).summary() for q in queries for i in range(1, len(q) + 1)
+    }
+    lib.close()
+    term = Terminal([sys.executable, "-m", "eduread"], _env(library))
+    times: list[float] = []
+    try:
+        term.wait_for(b"Search all")
+        term.drain(3.0)  # background upkeep first
+        for query in queries:
+            os.write(term.master, b"s")
+            term.wait_for(b"search all reports")
+            for i, ch in enumerate(query, start=1):
+                term.drain(0.2)
+                start = time.perf_counter()
+                os.write(term.master, ch.encode())
+                if i > 1 and expected[query[:i]] == expected[query[: i - 1]]:
+                    continue  # the same totals: nothing new to wait for on screen
+                times.append(term.wait_for(expected[query[:i]].encode(), since=start) * 1000)
+            os.write(term.master, b"\x1b")
+            term.drain(0.5)
+    finally:
+        term.close()
+    return statistics.median(times), max(times), len(times)
 
 
 def page_downs(term: Terminal, presses: int) -> float:
@@ -286,6 +350,7 @@ def main() -> None:
     parser.add_argument("--big", type=int, default=0, help="also time the first frame with N reports")
     parser.add_argument("--big-library", type=Path, help="an existing library folder to time instead")
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--quick", action="store_true", help="first frame and search only")
     args = parser.parse_args()
     from eduread.library.store import Library
 
@@ -295,14 +360,28 @@ def main() -> None:
         Library(seeded).close()  # the five seeds, as a new user has them
         ours, minimal = compare_first_frames(seeded, args.runs)
         print(
-            f"first frame, 5 reports: eduread {ours:.0f} ms, minimal app {minimal:.0f} ms, {ours / minimal:.2f}x"
+            f"frame with places and the restored report, 5 reports: eduread {ours:.0f} ms, "
+            f"minimal app {minimal:.0f} ms, {ours / minimal:.2f}x"
         )
         big = args.big_library or (big_library(args.big, Path(tmp)) if args.big else None)
         if big is not None:
             ours, minimal = compare_first_frames(big, args.runs)
+            size = Library(big, seed=False).count()
             print(
-                f"first frame, big library: eduread {ours:.0f} ms, minimal app {minimal:.0f} ms, {ours / minimal:.2f}x"
+                f"frame with places and the restored report, {size:,} reports: eduread {ours:.0f} ms, "
+                f"minimal app {minimal:.0f} ms, {ours / minimal:.2f}x"
             )
+            median, worst, count = search_keystroke_ms(big, QUERIES)
+            print(
+                f"search as you type, {size:,} reports: keystroke to results {median:.1f} ms median, {worst:.1f} ms max ({count} keys)"
+            )
+        else:
+            median, worst, count = search_keystroke_ms(seeded, QUERIES)
+            print(
+                f"search as you type, 5 reports: keystroke to results {median:.1f} ms median, {worst:.1f} ms max ({count} keys)"
+            )
+        if args.quick:
+            return
         long_file = Path(tmp) / "long.txt"
         long_file.write_text(long_report_text(100_000), encoding="utf-8")
         long_ms = eduread_page_down_ms(seeded, long_file, 24)

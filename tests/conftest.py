@@ -43,3 +43,23 @@ def huaihua_next_year() -> str:
     text = text.replace("二、2020年工作计划", "二、2021年工作计划", 1)
     text = text.replace("发布时间:2020-09-02", "发布时间:2021-03-02", 1)
     return text.replace("新增学位4.07万个", "新增学位3.12万个", 1)
+
+
+def seeded_library(tmp_path: Path) -> str:
+    """A library folder holding the five seeds (made the way a new user's library is)."""
+    from eduread.library.store import Library
+
+    folder = tmp_path / "lib"
+    Library(folder).close()
+    return str(folder)
+
+
+def report_num(folder: str, place: str, year: int | None = None) -> int:
+    """The number of the first report of a place (and year) in a library folder."""
+    from eduread.library.store import Library
+
+    lib = Library(folder)
+    try:
+        return lib.entries(place=place, year=year)[0].num
+    finally:
+        lib.close()

@@ -220,10 +220,10 @@ def test_notes_round_trip_and_export(folder: str, capsys, tmp_path: Path) -> Non
 
 def test_bookmarks_are_notes_and_can_be_deleted(folder: str) -> None:
     library = Library(folder)
-    library.add_bookmark(1, 120, "(三)教育重点项目建设进展顺利")
-    library.add_bookmark(1, 120, "relabelled")
-    library.add_bookmark(2, 5, "开头")
-    assert [b[:3] for b in library.bookmarks()] == [(2, 5, "开头"), (1, 120, "relabelled")]
+    assert library.add_bookmark(1, 120, "(三)教育重点项目建设进展顺利")
+    assert not library.add_bookmark(1, 120, "again")  # one bookmark a place: `m` twice says so
+    assert library.add_bookmark(2, 5, "开头")
+    assert [b[:3] for b in library.bookmarks()] == [(2, 5, "开头"), (1, 120, "(三)教育重点项目建设进展顺利")]
     assert [n.kind for n in notes.notes(library.conn, kind="bookmark")] == ["bookmark", "bookmark"]
     assert notes.notes(library.conn) == []  # bookmarks are not listed as notes
     library.remove_bookmark(1, 120)

@@ -213,7 +213,7 @@ async def test_reader_writes_a_note_on_the_section_and_marks_it(tmp_path: Path) 
         app.screen.query_one(DataTable).focus()
         await pilot.press("enter")
         await _settle(pilot)
-        assert app.screen is app.screen_stack[0] and app.current_num is not None
+        assert app.screen is app.screen_stack[0] and app.reader.current_num is not None
 
 
 async def test_export_dialog_asks_before_replacing_a_file(library: Library, tmp_path: Path) -> None:

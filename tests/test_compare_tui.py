@@ -8,10 +8,10 @@ from conftest import huaihua_next_year
 from eduread.library.importer import import_paths
 from eduread.library.store import Library
 from eduread.tui.app import ReaderApp
-from eduread.tui.compare_screen import ComparePane, CompareScreen
-from eduread.tui.help_screen import HelpScreen
 from eduread.tui.report_view import ReportView
-from eduread.tui.search_screen import SearchScreen
+from eduread.tui.screens.compare_screen import ComparePane, CompareScreen
+from eduread.tui.screens.help_screen import HelpScreen
+from eduread.tui.screens.search_screen import SearchScreen
 
 
 def _library(tmp_path: Path, *extra: str) -> str:
@@ -140,7 +140,7 @@ async def test_own_parts_figures_and_open_at_section(tmp_path: Path) -> None:
         await _settle(pilot)
         assert not isinstance(app.screen, CompareScreen)
         view = app.query_one(ReportView)
-        assert app.current_num == huaihua
+        assert app.reader.current_num == huaihua
         assert "2.86万个以上" in view.report.body[view.top_offset() : view.top_offset() + 400]
 
 
@@ -149,7 +149,7 @@ async def test_plan_vs_outcome_from_the_palette(tmp_path: Path) -> None:
     app = ReaderApp(folder, open_num=_num(folder, "怀化", 2019))
     async with app.run_test(size=(130, 35)) as pilot:
         await _settle(pilot)
-        app.pick_compare()
+        app.reader.pick_compare()
         await _settle(pilot)
         await pilot.press(*"怀化 2021")
         await _settle(pilot)
@@ -202,7 +202,7 @@ async def test_reader_keys_rest_under_the_compare_screen(tmp_path: Path) -> None
         await pilot.press("escape")
         await _settle(pilot)
         assert not isinstance(app.screen, CompareScreen)
-        assert app.current_num == _num(folder, "崇川")
+        assert app.reader.current_num == _num(folder, "崇川")
 
 
 async def test_compare_needs_a_second_report(tmp_path: Path) -> None:

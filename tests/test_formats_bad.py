@@ -237,13 +237,18 @@ def test_first_frame_loads_no_format_library(tmp_path: Path) -> None:
     code = f"""
 import sys
 from eduread.tui.app import ReaderApp
+from eduread.tui.screens.reader_screen import ReaderScreen
+
+class FirstScreen(ReaderScreen):
+    async def _after_first_frame(self):
+        print("LOADED", [m for m in {FORMAT_LIBRARIES!r} if m in sys.modules])
+        self.app.exit()
 
 class FirstFrame(ReaderApp):
     CSS_PATH = {str(Path(__file__).resolve().parent.parent / "src/eduread/tui/app.tcss")!r}
 
-    async def _after_first_frame(self):
-        print("LOADED", [m for m in {FORMAT_LIBRARIES!r} if m in sys.modules])
-        self.exit()
+    def get_default_screen(self):
+        return FirstScreen()
 
 FirstFrame({str(home)!r}).run(headless=True, size=(100, 30))
 """

@@ -10,29 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS
+from conftest import SEEDS, report_num, seeded_library
 from eduread.library.rows import Rows
 from eduread.library.store import Library
 from eduread.parse import parse_file
+from eduread.text.wrap import NO_END, NO_START, wrap_body
 from eduread.tui.app import ReaderApp
 from eduread.tui.place_tree import Leaf, PlaceTree
 from eduread.tui.report_view import ReportView
 from eduread.tui.side_panel import FiguresTable, OutlineTree
-from eduread.tui.wrap import NO_END, NO_START, wrap_body
 
-
-def _seeded(tmp_path: Path) -> str:
-    folder = tmp_path / "lib"
-    Library(folder).close()
-    return str(folder)
-
-
-def _num(folder: str, place: str) -> int:
-    lib = Library(folder)
-    try:
-        return lib.entries(place=place)[0].num
-    finally:
-        lib.close()
+_seeded = seeded_library
+_num = report_num
 
 
 async def _settle(pilot) -> None:
@@ -67,7 +56,7 @@ async def test_open_report_outline_and_figure_jump(tmp_path: Path) -> None:
         await _settle(pilot)
         tree = app.query_one(PlaceTree)
         num = _num(folder, "怀化")
-        tree.reveal(num)
+        app.reader.reveal(num)
         await _settle(pilot)
         leaf = next(n for n in _walk(tree.root) if isinstance(n.data, Leaf) and n.data.num == num)
         tree.focus()
@@ -175,7 +164,7 @@ async def test_bookmark_and_position_survive_restart(tmp_path: Path) -> None:
     async with app2.run_test(size=(100, 30)) as pilot:
         await _settle(pilot)
         view = app2.query_one(ReportView)
-        assert app2.current_num == num
+        assert app2.reader.current_num == num
         assert view.line_of(view.top_offset()) == view.line_of(position)
         await pilot.press("g")
         await pilot.press("B")
@@ -230,7 +219,7 @@ async def test_help_lists_bindings(tmp_path: Path) -> None:
         await _settle(pilot)
         await pilot.press("question_mark")
         await _settle(pilot)
-        from eduread.tui.help_screen import HelpScreen
+        from eduread.tui.screens.help_screen import HelpScreen
 
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
@@ -276,7 +265,7 @@ def test_end_to_end_in_tmux(tmp_path: Path) -> None:
         wait_for("find in this report")  # the box is up: keys typed before it would go to the report
         keys("大班额", "Enter")
         wait_for("1/8")
-        keys("s", "教师队伍", "Enter")
+        keys("s", "教师队伍")
         wait_for("12 occurrences in 4 reports")
         keys("Escape", "Escape", "c", "c")
         shown = wait_for("怀化市 2019 工作总结  ⇄  怀化市 2020 工作计划")
@@ -301,21 +290,27 @@ def test_first_frame_loads_neither_jieba_nor_the_parser(tmp_path: Path) -> None:
     code = f"""
 import sys
 from eduread.tui.app import ReaderApp
+from eduread.tui.screens.reader_screen import ReaderScreen
+
+class FirstScreen(ReaderScreen):
+    async def _after_first_frame(self):
+        heavy = ("jieba", "numpy", "eduread.parse.report", "eduread.tui.side_panel", "textual.widgets._data_table",
+                 "plotext", "textual_plotext", "xlsxwriter", "eduread.tui.screens.charts", "opencc", "docx",
+                 "pypdfium2")
+        loaded = [m for m in heavy if m in sys.modules]
+        print("LOADED", loaded, "REPORT", self.view.report is not None, "TREE", len(self.tree.root.children))
+        self.app.exit()
 
 class FirstFrame(ReaderApp):
     CSS_PATH = {str(Path(__file__).resolve().parent.parent / "src/eduread/tui/app.tcss")!r}
 
-    async def _after_first_frame(self):
-        heavy = ("jieba", "numpy", "eduread.parse.report", "eduread.tui.side_panel", "textual.widgets._data_table",
-                 "plotext", "textual_plotext", "xlsxwriter", "eduread.tui.screens.charts")
-        loaded = [m for m in heavy if m in sys.modules]
-        print("LOADED", loaded)
-        self.exit()
+    def get_default_screen(self):
+        return FirstScreen()
 
 FirstFrame({folder!r}).run(headless=True, size=(100, 30))
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert "LOADED []" in out.stdout, out.stdout + out.stderr
+    assert "LOADED [] REPORT True TREE 4" in out.stdout, out.stdout + out.stderr
 
 
 async def test_no_color_gives_grey_lines_with_figures_still_bold(tmp_path: Path, monkeypatch) -> None:
@@ -351,15 +346,15 @@ async def test_mouse_opens_reports_and_jumps_by_outline(tmp_path: Path) -> None:
     async with app.run_test(size=(130, 40)) as pilot:
         await _settle(pilot)
         tree = app.query_one(PlaceTree)
-        tree.reveal(num)
+        app.reader.reveal(num)
         await _settle(pilot)
         leaf = next(n for n in _walk(tree.root) if isinstance(n.data, Leaf) and n.data.num == num)
         await pilot.click(PlaceTree, offset=(8, leaf.line - int(tree.scroll_offset.y)))
         await _settle(pilot)
-        if app.current_num != num:  # the first click moves the cursor, the second selects
+        if app.reader.current_num != num:  # the first click moves the cursor, the second selects
             await pilot.click(PlaceTree, offset=(8, leaf.line - int(tree.scroll_offset.y)))
             await _settle(pilot)
-        assert app.current_num == num
+        assert app.reader.current_num == num
         outline = app.query_one(OutlineTree)
         target = next(
             n for n in _walk(outline.root) if n.data is not None and n.data.title == "全力维护校园安全"

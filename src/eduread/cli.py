@@ -216,6 +216,28 @@ def _formatter(prog: str):
     return argparse.HelpFormatter(prog, width=max(20, width))
 
 
+def _take_library(args: list[str]) -> tuple[str | None, list[str]]:
+    """`--library DIR` (or `--library=DIR`) wherever it stands, before or after the subcommand."""
+    library = None
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        if arg == "--library" and i + 1 < len(args):
+            library = args[i + 1]
+            i += 2
+            continue
+        if arg.startswith("--library="):
+            library = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+        i += 1
+    return library, rest
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
     for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character gets an escape
@@ -223,10 +245,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
     args_list = list(sys.argv[1:] if argv is None else argv)
-    library = None
-    if len(args_list) >= 2 and args_list[0] == "--library":
-        library = args_list[1]
-        args_list = args_list[2:]
+    library, args_list = _take_library(args_list)
     first = next((a for a in args_list if not a.startswith("-")), None)
     if first not in COMMANDS and not any(a in ("-h", "--help") for a in args_list):
         from eduread.tui.launch import launch

@@ -174,6 +174,7 @@ def _list(library: Library, args: argparse.Namespace) -> int:
 
 def _search(library: Library, args: argparse.Namespace) -> int:
     from eduread.library.search import Searcher
+    from eduread.text.wrap import snippet_lines
 
     query = " ".join(args.query)
     result = Searcher(library).search(
@@ -184,8 +185,10 @@ def _search(library: Library, args: argparse.Namespace) -> int:
         return 0
     # Plain writes, styled by a few SGR codes on a terminal: loading rich would double the
     # command's time. Report text is only ever written as text (control characters were removed
-    # on import; what is left of them is dropped here).
+    # on import; what is left of them is dropped here). Piped: whole lines, never wrapped; on a
+    # terminal, snippets wrapped by the genre's rules (no line starts with 、，。, no figure split).
     tty = sys.stdout.isatty()
+    width = max(20, os.get_terminal_size(sys.stdout.fileno()).columns - 4) if tty else None
 
     def style(text: str, code: str) -> str:
         text = _printable(text)
@@ -197,10 +200,16 @@ def _search(library: Library, args: argparse.Namespace) -> int:
         if hit.report != last:
             out.append("\n" + style(hit.title, "1") + "  " + style(hit.report[:10], "2"))
             last = hit.report
-        s, e = hit.mark
-        marked = _printable(hit.snippet[:s]) + style(hit.snippet[s:e], "1;7") + _printable(hit.snippet[e:])
         section = style(" › ".join(hit.section) or "—", "36")
-        out.append(f"  {section}{style(f'  @{hit.start}', '2')}\n    {marked}")
+        lines = []
+        for piece, marked in snippet_lines(hit.snippet, hit.mark, width):
+            if marked:
+                s, e = marked
+                piece = _printable(piece[:s]) + style(piece[s:e], "1;7") + _printable(piece[e:])
+            else:
+                piece = _printable(piece)
+            lines.append("    " + piece)
+        out.append(f"  {section}{style(f'  @{hit.start}', '2')}\n" + "\n".join(lines))
     sys.stdout.write("\n".join(out) + "\n")
     return 0
 

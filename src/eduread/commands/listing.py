@@ -55,7 +55,7 @@ def pad(text: str, width: int) -> str:
 def row_cells(entry) -> list[str]:  # entry: Entry
     """The columns of one report: id, place, parts, published, title."""
     place = " › ".join(entry.place_path[-PLACE_LEVELS:]) or entry.place_name
-    parts = ", ".join(f"{p['year'] or '?'}{p['label']}" for p in entry.parts)
+    parts = ", ".join(f"{p.year or '?'}{p.label}" for p in entry.parts)
     return [entry.id[:10], place, parts, entry.published or "—", entry.title]
 
 
@@ -71,7 +71,7 @@ def piped_lines(rows: list[tuple]) -> list[str]:
         if place_json not in place_of:
             place_of[place_json] = " › ".join(json.loads(place_json)[-PLACE_LEVELS:]) or place_name
         if parts_json not in parts_of:
-            parts_of[parts_json] = ", ".join(f"{p['year']}{p['label']}" for p in json.loads(parts_json))
+            parts_of[parts_json] = ", ".join(f"{p['year'] or '?'}{p['label']}" for p in json.loads(parts_json))
     dates = {r[4] or "—" for r in rows}
     widths = [
         max([cell_len(r[0][:10]) for r in rows] + [2]),
@@ -108,7 +108,7 @@ def listing_cells(rows: Iterable[tuple]) -> Iterator[list[str]]:
             place = places[place_json] = " › ".join(json.loads(place_json)[-PLACE_LEVELS:])
         shown = parts.get(parts_json)
         if shown is None:
-            shown = parts[parts_json] = ", ".join(f"{p['year']}{p['label']}" for p in json.loads(parts_json))
+            shown = parts[parts_json] = ", ".join(f"{p['year'] or '?'}{p['label']}" for p in json.loads(parts_json))
         yield [rid[:10], place or place_name, shown, published or "—", title]
 
 

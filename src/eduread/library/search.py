@@ -14,6 +14,7 @@ import heapq
 import json
 import re
 import time
+from types import SimpleNamespace
 
 from eduread.library import index
 from eduread.library.store import Library, LibraryError
@@ -40,7 +41,7 @@ class Hit:
         num: int,
         title: str,
         place: str,
-        parts: list[dict],
+        parts: list,  # list[Part]
         section: list[str],
         start: int,
         end: int,
@@ -68,7 +69,7 @@ class Hit:
             "report": self.report,
             "title": self.title,
             "place": self.place,
-            "parts": self.parts,
+            "parts": [dict(vars(p)) for p in self.parts],
             "section": self.section,
             "start": self.start,
             "end": self.end,
@@ -434,7 +435,7 @@ class Searcher:
             num=entry.num,
             title=entry.title,
             place=entry.place_name,
-            parts=entry.parts,
+            parts=[SimpleNamespace(**p) for p in entry.part_dicts],  # .year, .label: no dataclasses to load
             section=section,
             start=start,
             end=end,

@@ -10,7 +10,7 @@ from eduread.library.store import Library
 from eduread.parse.model import Part, Report
 from eduread.text.vocabulary import KIND_SELECTOR_WORDS
 
-KIND_WORDS = KIND_SELECTOR_WORDS  # 计划, 要点, 打算, 安排 … and plan/summary themselves
+KIND_WORDS = KIND_SELECTOR_WORDS  # one list for the whole genre (text/vocabulary.py)
 _YEAR = re.compile(r"^((?:19|20)\d\d)年?(.*)$")
 _HEX = re.compile(r"^[0-9a-f]{4,16}$")
 

@@ -49,11 +49,12 @@ class Entry:
         "place_name",
         "place_path",
         "issuer",
-        "parts",
+        "part_dicts",
         "published",
         "signed",
         "doc_class",
         "review",
+        "_parts",
     )
 
     def __init__(
@@ -64,7 +65,7 @@ class Entry:
         place_name: str,
         place_path: list[str],
         issuer: str,
-        parts: list[dict],
+        parts: list,  # list[Part], or the stored dicts (made into Parts when first asked for)
         published: str | None,
         signed: str | None,
         doc_class: str = "report",
@@ -76,14 +77,24 @@ class Entry:
         self.place_name = place_name
         self.place_path = place_path
         self.issuer = issuer
-        self.parts = parts
+        self.part_dicts = [p if isinstance(p, dict) else dict(vars(p)) for p in parts]
+        self._parts = None if all(isinstance(p, dict) for p in parts) and parts else list(parts)
         self.published = published
         self.signed = signed
         self.doc_class = doc_class
         self.review = [] if review is None else review
 
+    @property
+    def parts(self) -> list:  # list[Part]
+        """The parts as `Part`s (parse.model loads only when someone asks: `eduread search` never does)."""
+        if self._parts is None:
+            from eduread.parse.model import Part
+
+            self._parts = [Part(**p) for p in self.part_dicts]
+        return self._parts
+
     def _values(self) -> tuple:
-        return tuple(getattr(self, name) for name in self.__slots__)
+        return tuple(getattr(self, name) for name in self.__slots__ if name != "_parts")
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Entry) and self._values() == other._values()
@@ -91,7 +102,7 @@ class Entry:
     __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
 
     def __repr__(self) -> str:
-        return "Entry(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__) + ")"
+        return "Entry(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__ if n != "_parts") + ")"
 
     def to_dict(self) -> dict:
         """JSON form used by `eduread list --json`."""
@@ -99,7 +110,7 @@ class Entry:
             "id": self.id,
             "place": self.place_name,
             "place_path": self.place_path,
-            "parts": self.parts,
+            "parts": self.part_dicts,
             "published": self.published,
             "title": self.title,
             "class": self.doc_class,
@@ -109,9 +120,18 @@ class Entry:
     @property
     def years(self) -> list[int]:
         """The years its parts cover."""
-        return sorted({p["year"] for p in self.parts if p["year"] is not None})
+        return sorted({p.year for p in self.parts if p.year is not None})
+
+    @property
+    def group(self) -> str:
+        """Where the tree files it: "report", "other" (not a bureau's report) or "review" (unsettled)."""
+        if self.doc_class != "report":
+            return "other"
+        return "review" if self.review else "report"
 
 
+# A bureau's report with nothing left to settle: what the tree files by place or year.
+_PLAIN = "doc_class = 'report' AND review = '[]'"
 _ENTRY_COLUMNS = "num, id, title, place_name, place_path, issuer, parts, published, signed, doc_class, review"
 
 
@@ -779,6 +799,61 @@ class Library:
         matches = [r for r in rows if r[1].startswith(key)]
         return _entry(matches[0]) if len(matches) == 1 else None
 
+    def num_of(self, report_id: str) -> int | None:
+        """The number of the report with exactly this content hash (None when it is not stored)."""
+        row = self.conn.execute("SELECT num FROM reports WHERE id = ?", (report_id,)).fetchone()
+        return row[0] if row else None
+
+    def tree_groups(self, *, year_first: bool = False) -> list[tuple[str, str | int | None, int]]:
+        """The tree's first level in one grouped query: (group, key, reports) rows.
+
+        group is "province" (key: the province, "" when unknown) or "year" (key: the year, None for
+        reports without one), then "review" and "other" for reports needing review and documents
+        that are not a bureau's report, so those never sit among the reports.
+        """
+        special = (
+            "SELECT CASE WHEN doc_class != 'report' THEN 'other' ELSE 'review' END AS g, NULL AS k,"
+            " count(*) FROM reports WHERE doc_class != 'report' OR review != '[]' GROUP BY g"
+        )
+        if year_first:
+            main = (
+                "SELECT 'year', p.year, count(DISTINCT r.num) FROM reports r LEFT JOIN parts p USING (num)"
+                f" WHERE {_PLAIN} GROUP BY p.year"
+            )
+        else:
+            main = (
+                "SELECT 'province', coalesce(json_extract(place_path, '$[0]'), ''), count(*) FROM reports"
+                f" WHERE {_PLAIN} GROUP BY 2"
+            )
+        return [tuple(r) for r in self.conn.execute(f"{main} UNION ALL {special}")]  # type: ignore[misc]
+
+    def group_entries(self, group: str, key: str | int | None = None) -> list[Entry]:
+        """The entries under one first-level node of the tree (see tree_groups)."""
+        args: list = []
+        if group == "other":
+            where = "doc_class != 'report'"
+        elif group == "review":
+            where = "doc_class = 'report' AND review != '[]'"
+        elif group == "province":
+            where = f"{_PLAIN} AND coalesce(json_extract(place_path, '$[0]'), '') = ?"
+            args.append(key or "")
+        elif key is None:
+            where = f"{_PLAIN} AND num NOT IN (SELECT num FROM parts)"
+        else:
+            where = f"{_PLAIN} AND num IN (SELECT num FROM parts WHERE year = ?)"
+            args.append(key)
+        sql = f"SELECT {_ENTRY_COLUMNS} FROM reports WHERE {where} ORDER BY place_path, published, num"
+        return [_entry(r) for r in self.conn.execute(sql, args)]
+
+    def body_length(self, num: int) -> int:
+        """How many characters a report's body holds (0 when it is not stored), without reading it."""
+        row = self.conn.execute("SELECT body_len FROM reports WHERE num = ?", (num,)).fetchone()
+        return row[0] if row else 0
+
+    def data_version(self) -> int:
+        """A number that changes when another connection commits: a cheap "did anything change?"."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
     def body(self, num: int) -> str:
         """The cleaned body of one report."""
         row = self.conn.execute("SELECT body FROM texts WHERE num = ?", (num,)).fetchone()
@@ -881,11 +956,14 @@ class Library:
                 (num, offset),
             )
 
-    def add_bookmark(self, num: int, offset: int, label: str) -> None:
-        """Bookmark a place in a report (a note of kind 'bookmark'; one per place)."""
+    def add_bookmark(self, num: int, offset: int, label: str) -> bool:
+        """Bookmark a place in a report (a note of kind 'bookmark'); False when it is bookmarked already."""
         from eduread.library import notes
 
+        if any(n == num and o == offset for n, o, _label, _title in self.bookmarks()):
+            return False
         notes.add_bookmark(self.conn, num, offset, label)
+        return True
 
     def bookmarks(self) -> list[tuple[int, int, str, str]]:
         """(report number, offset, label, report title) for every bookmark, newest first."""

@@ -23,17 +23,23 @@ def launch(path: str | None, library_folder: str | None) -> int:
             return 1
         library = None
         try:
+            try:
+                size = file.stat().st_size
+            except OSError:
+                size = 0  # the reader below says what is wrong with it
+            if size > 2_000_000:  # parsing takes a while: say what is happening before the app starts
+                print(f"eduread: reading {shown_name(path)} ({size / 1e6:.1f} MB)…", file=sys.stderr)
             report, document = read_document_report(file)
             library = Library(library_folder)
-            existing = library.conn.execute("SELECT num FROM reports WHERE id = ?", (report.id,)).fetchone()
+            existing = library.num_of(report.id)
             source = stored_source(file)
             open_num = (
-                existing[0] if existing else library.add_batch([Rows.of(report, document.text, source)])[0]
+                existing
+                if existing is not None
+                else library.add_batch([Rows.of(report, document.text, source)])[0]
             )
             if open_num is None:  # stored meanwhile by another eduread
-                open_num = library.conn.execute(
-                    "SELECT num FROM reports WHERE id = ?", (report.id,)
-                ).fetchone()[0]
+                open_num = library.num_of(report.id)
             library.close()
         except (ReportError, LibraryError) as err:
             print(f"eduread: {shown_name(str(err))}", file=sys.stderr)
@@ -49,5 +55,6 @@ def launch(path: str | None, library_folder: str | None) -> int:
             print(f"eduread: {shown_name(path)}: repaired while reading: {note}", file=sys.stderr)
     from eduread.tui.app import ReaderApp
 
-    ReaderApp(library_folder, open_num=open_num).run()
-    return 0
+    app = ReaderApp(library_folder, open_num=open_num)
+    app.run()
+    return app.return_code or 0

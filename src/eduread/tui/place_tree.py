@@ -1,45 +1,65 @@
-"""The left pane: reports grouped province → place → year → part, or year first; filled lazily."""
+"""The left pane: reports by province → place → year → part (or year first), filled as it opens.
+
+The first level comes from one grouped query, so a library of any size draws at once; a node's
+reports are read when it is first expanded. Documents that are not a bureau's report and reports
+with something left to settle have nodes of their own, never mixed among the reports.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from eduread.library.store import Entry
+from eduread.tui.labels import FittedTree
+
+SPECIAL = {"review": "待核对 / needs review", "other": "其他文档 / other documents"}
+UNKNOWN_PROVINCE = "(unknown province)"
 
 
 @dataclass
 class Leaf:
-    """A report part in the tree: opening it opens the report."""
+    """A report part in the tree: opening it opens the report at that part."""
 
     num: int
+    part: int | None = None  # index into the report's parts (None: the whole report)
 
 
 @dataclass
 class Group:
     """A folder in the tree whose children are made when it is first expanded."""
 
-    entries: list[Entry]
+    group: str  # "province", "year", "review", "other"
+    key: str | int | None
     depth: int
+    entries: list[Entry] | None = None  # None until read
+    year: int | None = None  # the year a year folder (or a folder under one) stands for
+    path: tuple = field(default_factory=tuple)
 
 
 def _province(e: Entry) -> str:
-    return e.place_path[0] if e.place_path else "(unknown province)"
+    return e.place_path[0] if e.place_path else ""
 
 
 def _place(e: Entry) -> str:
     return e.place_path[-1] if e.place_path else (e.place_name or "(unknown place)")
 
 
-class PlaceTree(Tree):
-    """Browse the library by place and year; Enter on a part opens its report."""
+def _years(e: Entry) -> list[int | None]:
+    return list(e.years) or [None]
+
+
+class PlaceTree(FittedTree):
+    """Browse the library by place and year; Enter on a part opens its report there."""
 
     DEFAULT_CSS = """
-    PlaceTree { width: 30; border-right: solid $panel-lighten-2; }
+    PlaceTree { width: 30; border-right: solid $panel-lighten-2; overflow-x: hidden; }
+    PlaceTree:focus { border-right: thick $accent; }
     PlaceTree.-hidden { display: none; }
     """
 
@@ -48,76 +68,167 @@ class PlaceTree(Tree):
         self.show_root = False
         self.guide_depth = 2
         self.year_first = False
-        self.entries: list[Entry] = []
+        self.fetch: Callable[[str, str | int | None], list[Entry]] = lambda group, key: []
+        self.total = 0
 
-    def load(self, entries: list[Entry], year_first: bool | None = None) -> None:
-        """Rebuild the top level from the library's entries."""
+    # ---- filling -------------------------------------------------------------------------------
+
+    def load(self, groups: list[tuple[str, str | int | None, int]], year_first: bool | None = None) -> None:
+        """Rebuild the first level from tree_groups rows (group, key, count)."""
         if year_first is not None:
             self.year_first = year_first
-        self.entries = entries
         self.clear()
-        self._fill(self.root, entries, 0)
-
-    def _levels(self) -> list:
-        def year_key(e: Entry) -> list[int]:
-            return e.years or [0]
-
+        self.total = sum(count for _g, _k, count in groups)
+        main = [g for g in groups if g[0] not in SPECIAL and g[2]]
         if self.year_first:
-            return [("year", year_key), ("province", _province), ("place", _place)]
-        return [("province", _province), ("place", _place), ("year", year_key)]
+            main.sort(key=lambda g: -1 if g[1] is None else -int(g[1]))  # newest first, no year last
+        else:
+            main.sort(key=lambda g: (not g[1], str(g[1])))
+        order = [*main, *(g for name in SPECIAL for g in groups if g[0] == name)]
+        for group, key, count in order:
+            if group in SPECIAL:
+                label = Text(SPECIAL[group])
+            elif group == "year":
+                label = Text(f"{key}年" if key is not None else "(no year)")
+            else:
+                label = Text(str(key) or UNKNOWN_PROVINCE)
+            label.append(f" {count}", style="dim")
+            data = Group(group, key, 1, year=key if group == "year" else None, path=(group, key))  # type: ignore[arg-type]
+            node = self.root.add(label, data=data, expand=False)
+            node.allow_expand = True
+        if self.root.children:
+            self.call_after_refresh(self._cursor_home)
 
-    def _fill(self, node: TreeNode, entries: list[Entry], depth: int) -> None:
-        levels = self._levels()
+    def _cursor_home(self) -> None:
+        if self.cursor_line < 0 and self.root.children:
+            self.move_cursor(self.root.children[0])
+
+    def _levels(self, group: Group) -> list[tuple[str, Callable]]:
+        if group.group in SPECIAL:
+            return []
+        if self.year_first:
+            return [("province", _province), ("place", _place)]
+        return [("place", _place), ("year", _years)]
+
+    def _fill(self, node: TreeNode) -> None:
+        data = node.data
+        assert isinstance(data, Group)
+        if data.entries is None:
+            data.entries = self.fetch(data.group, data.key)
+        levels = self._levels(data)
+        depth = data.depth - 1
         if depth >= len(levels):
-            for e in sorted(entries, key=lambda e: (e.published or "", e.num)):
-                year = node.data.year if isinstance(node.data, Group) and hasattr(node.data, "year") else None
-                parts = [p for p in e.parts if year is None or p["year"] == year] or e.parts
-                for part in parts:
-                    label = Text(f"{part['year']} {part['label']}")
-                    if len(e.parts) > 1:
-                        label.append(f"  ({e.place_name})" if self.year_first else "", style="dim")
-                    node.add_leaf(label, data=Leaf(e.num))
+            self._add_leaves(node, data)
             return
         name, key = levels[depth]
         groups: dict = defaultdict(list)
-        for e in entries:
+        for e in data.entries:
             keys = key(e)
             for k in keys if isinstance(keys, list) else [keys]:
                 groups[k].append(e)
-        order = sorted(groups, reverse=(name == "year"))
+        if name == "year":
+            order = sorted(groups, key=lambda k: -1 if k is None else -k)
+        else:
+            order = sorted(groups)
         for k in order:
             members = groups[k]
-            label = Text(str(k) if name != "year" else (f"{k}年" if k else "(no year)"))
-            label.append(f" {len(members)}", style="dim")
-            group = Group(members, depth + 1)
             if name == "year":
-                group.year = k  # type: ignore[attr-defined]
-            elif depth > 0 and isinstance(node.data, Group) and hasattr(node.data, "year"):
-                group.year = node.data.year  # type: ignore[attr-defined]
-            child = node.add(label, data=group, expand=False)
+                label = Text(f"{k}年" if k is not None else "(no year)")
+            else:
+                label = Text(str(k) or UNKNOWN_PROVINCE)
+            label.append(f" {len(members)}", style="dim")
+            year = k if name == "year" else data.year
+            child = node.add(
+                label,
+                data=Group(data.group, data.key, data.depth + 1, members, year, (*data.path, k)),
+                expand=False,
+            )
             child.allow_expand = True
+
+    def _add_leaves(self, node: TreeNode, data: Group) -> None:
+        special = data.group in SPECIAL
+        for e in sorted(data.entries or [], key=lambda e: (e.published or "", e.num)):
+            if special:
+                years = "/".join(map(str, e.years)) or "—"
+                label = Text(f"{e.place_name or '?'} {years} ")
+                label.append(e.title, style="dim")
+                if data.group == "review" and e.review:
+                    label.append(f"  ({', '.join(e.review)})", style="italic")
+                node.add_leaf(label, data=Leaf(e.num))
+                continue
+            indexed = list(enumerate(e.parts))
+            chosen = [(i, p) for i, p in indexed if data.year is None or p.year == data.year] or indexed
+            for i, part in chosen:
+                year = "" if part.year is None else f"{part.year} "
+                label = Text(f"{year}{part.label}")
+                if self.year_first:
+                    label.append(f"  {_place(e)}", style="dim")
+                node.add_leaf(label, data=Leaf(e.num, i if len(e.parts) > 1 else None))
+            if not e.parts:
+                node.add_leaf(Text(e.title or "(untitled)"), data=Leaf(e.num))
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded) -> None:
         node = event.node
         if isinstance(node.data, Group) and not node.children:
-            self._fill(node, node.data.entries, node.data.depth)
+            self._fill(node)
 
-    def reveal(self, num: int) -> None:
-        """Expand the path to a report's first leaf and move the cursor there."""
+    def expand_everything(self) -> None:
+        """Open every folder (a small library reads best fully open)."""
+
+        def walk(node: TreeNode) -> None:
+            for child in list(node.children):
+                if isinstance(child.data, Group):
+                    if not child.children:
+                        self._fill(child)
+                    child.expand()
+                    walk(child)
+
+        walk(self.root)
+
+    # ---- finding -------------------------------------------------------------------------------
+
+    def reveal(self, entry: Entry, part: int | None = None) -> None:
+        """Expand the path to a report (its part when given) and move the cursor there."""
+        top_key: tuple[str, object]
+        if entry.group != "report":
+            top_key = (entry.group, None)
+        elif self.year_first:
+            year = entry.parts[part].year if part is not None and part < len(entry.parts) else None
+            top_key = ("year", year if year is not None else (entry.years[0] if entry.years else None))
+        else:
+            top_key = ("province", _province(entry))
+        top = next(
+            (n for n in self.root.children if isinstance(n.data, Group) and n.data.path == top_key), None
+        )
+        if top is None:
+            return
 
         def find(node: TreeNode) -> TreeNode | None:
-            for child in node.children:
-                if isinstance(child.data, Leaf) and child.data.num == num:
-                    return child
-                if isinstance(child.data, Group) and any(e.num == num for e in child.data.entries):
-                    if not child.children:
-                        self._fill(child, child.data.entries, child.data.depth)
-                    child.expand()
-                    found = find(child)
-                    if found:
-                        return found
+            if isinstance(node.data, Group):
+                if not node.children:
+                    self._fill(node)
+                members = node.data.entries or []
+                if not any(e.num == entry.num for e in members):
+                    return None
+                node.expand()
+            leaves = [c for c in node.children if isinstance(c.data, Leaf) and c.data.num == entry.num]
+            if leaves:
+                return next((c for c in leaves if c.data.part == part), leaves[0])
+            groups = [c for c in node.children if isinstance(c.data, Group)]
+            if part is not None and part < len(entry.parts):
+                wanted = entry.parts[part].year
+                groups.sort(key=lambda c: c.data.year != wanted)
+            for child in groups:
+                found = find(child)
+                if found is not None:
+                    return found
             return None
 
-        leaf = find(self.root)
+        leaf = find(top)
         if leaf is not None:
             self.call_after_refresh(self.move_cursor, leaf)
+
+    def cursor_leaf(self) -> Leaf | None:
+        """The report part under the cursor, if the cursor is on one."""
+        node = self.cursor_node
+        return node.data if node is not None and isinstance(node.data, Leaf) else None

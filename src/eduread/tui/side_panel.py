@@ -9,30 +9,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import DataTable, OptionList, TabbedContent, TabPane, Tree
 from textual.widgets.option_list import Option
 
 from eduread.parse.model import Report, Section
+from eduread.tui.labels import FittedTree
+from eduread.tui.messages import FindWord, JumpTo
 
+OUTLINE_LIMIT = 2_000  # headings shown in the outline; more would hold up the reader for seconds
 KIND_ORDER = ["count", "money", "percent", "change", "rank", "ratio", "ordinal", "year", "date", "number"]
-
-
-class JumpTo(Message):
-    """Ask the reader to show a body offset (from the outline or the figures table)."""
-
-    def __init__(self, offset: int, end: int | None = None) -> None:
-        super().__init__()
-        self.offset = offset
-        self.end = end
-
-
-class FindWord(Message):
-    """Ask the reader to find a word in the open report (a keyword picked from the panel)."""
-
-    def __init__(self, word: str) -> None:
-        super().__init__()
-        self.word = word
 
 
 class KeywordList(OptionList):
@@ -75,8 +60,8 @@ class KeywordList(OptionList):
         self.post_message(FindWord(self.words[event.option_index]))
 
 
-class OutlineTree(Tree):
-    """The section tree; Enter jumps to the section."""
+class OutlineTree(FittedTree):
+    """The section tree; Enter jumps to the section. Long headings end in "…" where the pane does."""
 
     def on_mount(self) -> None:
         self.show_root = False
@@ -88,8 +73,13 @@ class OutlineTree(Tree):
         if report is None:
             return
 
+        room = [OUTLINE_LIMIT]
+
         def add(node, sections: list[Section]) -> None:
             for s in sections:
+                if room[0] <= 0:
+                    return
+                room[0] -= 1
                 label = Text(f"{s.marker}{s.title}")
                 if s.children:
                     add(node.add(label, data=s, expand=s.level < 2), s.children)
@@ -97,6 +87,9 @@ class OutlineTree(Tree):
                     node.add_leaf(label, data=s)
 
         add(self.root, report.sections)
+        rest = len(report.all_sections()) - OUTLINE_LIMIT
+        if rest > 0:  # a huge document: the tree stays quick, find (/) reaches the rest
+            self.root.add_leaf(Text(f"… {rest:,} more sections: find (/) reaches them", style="italic"))
 
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
         if isinstance(event.node.data, Section):
@@ -131,24 +124,29 @@ class FiguresTable(DataTable):
             self.add_column(label, key=key)
 
     def show(self, report: Report | None) -> None:
-        """Take a report's highlighted figures, in reading order; the table itself is filled when it
-        is on screen (switching reports with the Outline tab up should not pay for it)."""
+        """Take a report; its rows are made when the table is first on screen (switching reports with
+        the Outline tab up should not pay for them)."""
         self.report = report
         self.figure_rows = []
-        if report is not None:
-            for f in report.figures:
-                if not f.highlighted:
-                    continue
-                path = report.section_path(f.start)
-                section = f"{path[-1].marker}{path[-1].title}" if path else ""
-                self.figure_rows.append((f.start, f.end, f.label, f.value, f.unit, f.kind, section, f.text))
         self._stale = True
         if self.display and self.is_on_screen:
-            self._refill(self.figure_rows)
+            self._refill(self.made_rows())
+
+    def made_rows(self) -> list[tuple]:
+        """(start, end, label, value, unit, kind, section, text) of each highlighted figure."""
+        if self._stale and self.report is not None and not self.figure_rows:
+            report = self.report
+            figures = sorted((f for f in report.figures if f.highlighted), key=lambda f: f.start)
+            labels = _innermost_headings(report, [f.start for f in figures])
+            self.figure_rows = [
+                (f.start, f.end, f.label, f.value, f.unit, f.kind, label, f.text)
+                for f, label in zip(figures, labels, strict=True)
+            ]
+        return self.figure_rows
 
     def on_show(self) -> None:
         if self._stale:
-            self._refill(self.figure_rows)
+            self._refill(self.made_rows())
 
     def _refill(self, rows: list[tuple]) -> None:
         self._stale = False
@@ -165,6 +163,7 @@ class FiguresTable(DataTable):
             )
 
     def action_sort(self, key: str) -> None:
+        self.made_rows()
         index = {"pos": 0, "label": 2, "value": 3, "kind": 5}[key]
         if key == "kind":
             rows = sorted(
@@ -187,7 +186,7 @@ class FiguresTable(DataTable):
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["label", "value", "unit", "kind", "section", "text", "offset"])
-        for start, _end, label, value, unit, kind, section, text in self.figure_rows:
+        for start, _end, label, value, unit, kind, section, text in self.made_rows():
             writer.writerow([label, value, unit, kind, section, text, start])
         return out.getvalue()
 
@@ -197,6 +196,7 @@ class SidePanel(Vertical):
 
     DEFAULT_CSS = """
     SidePanel { width: 40; border-left: solid $panel-lighten-2; }
+    SidePanel:focus-within { border-left: thick $accent; }
     SidePanel.-hidden { display: none; }
     """
 
@@ -229,3 +229,23 @@ class SidePanel(Vertical):
     def show_keywords(self, keywords: Callable[[], list[tuple[str, float, int]]] | None) -> None:
         """Give the keywords tab a way to fetch them (again when they arrive from the background)."""
         self.query_one(KeywordList).show(keywords)
+
+
+def _innermost_headings(report: Report, offsets: list[int]) -> list[str]:
+    """The heading of the innermost section holding each offset (offsets ascending): one walk over
+    the outline, so a report of 30,000 sections and 100,000 figures takes a moment, not minutes."""
+    spans = sorted((s.start, s.level, s.end, f"{s.marker}{s.title}") for s in report.all_sections())
+    out: list[str] = []
+    chain: list[tuple[int, str]] = []  # (end, heading) of the sections open here, outermost first
+    i = 0
+    for offset in offsets:
+        while i < len(spans) and spans[i][0] <= offset:
+            start, _level, end, heading = spans[i]
+            while chain and chain[-1][0] <= start:
+                chain.pop()
+            chain.append((end, heading))
+            i += 1
+        while chain and chain[-1][0] <= offset:
+            chain.pop()
+        out.append(chain[-1][1] if chain else "")
+    return out

@@ -48,9 +48,9 @@ class FiguresScreen(Screen):
     FiguresScreen.-nochart Chart { display: none; }
     """
 
-    def __init__(self, library, what: str = "") -> None:
+    def __init__(self, library=None, what: str = "") -> None:
         super().__init__()
-        self.library = library
+        self.library = library if library is not None else self.app.library  # from the registry: none given
         self.initial_what = what
         self.records: list[FigureRecord] = []
         self._sorted: tuple[int, bool] | None = None

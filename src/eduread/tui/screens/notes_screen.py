@@ -178,9 +178,9 @@ class NotesScreen(Screen):
     NotesScreen #note-detail { height: auto; max-height: 8; padding: 0 1; border-top: solid $panel-lighten-2; }
     """
 
-    def __init__(self, library) -> None:
+    def __init__(self, library=None) -> None:
         super().__init__()
-        self.library = library
+        self.library = library if library is not None else self.app.library  # from the registry: none given
         self.found: list[notes.Note] = []
         self._delete_armed: int | None = None
 

@@ -35,9 +35,9 @@ class TopicsScreen(Screen):
     TopicsScreen DataTable { height: 1fr; }
     """
 
-    def __init__(self, library) -> None:
+    def __init__(self, library=None) -> None:
         super().__init__()
-        self.library = library
+        self.library = library if library is not None else self.app.library  # from the registry: none given
         self.by = "place"
         self.result: Matrix | None = None
         self.query_ms = 0.0

@@ -38,9 +38,9 @@ class TrendsScreen(Screen):
     TrendsScreen DataTable { height: 40%; border-top: solid $panel-lighten-2; }
     """
 
-    def __init__(self, library, terms: str = "") -> None:
+    def __init__(self, library=None, terms: str = "") -> None:
         super().__init__()
-        self.library = library
+        self.library = library if library is not None else self.app.library  # from the registry: none given
         self.initial = terms
         self.by = "year"
         self.rows: list[TrendRow] = []
@@ -188,7 +188,7 @@ class ReportsWithTerm(ModalScreen[tuple[int, int, str] | None]):
                 continue
             lo, hi = max(0, pos - SNIPPET_SIDE), min(len(body), pos + len(term) + SNIPPET_SIDE)
             line = Text(f"{entry.place_name} ", style="bold")
-            line.append(" ".join(f"{p['year']}{p['label']}" for p in entry.parts), style="dim")
+            line.append(" ".join(f"{p.year or '?'}{p.label}" for p in entry.parts), style="dim")
             line.append("\n  " + body[lo:pos].replace("\n", " "))
             line.append(body[pos : pos + len(term)], style="reverse bold")
             line.append(body[pos + len(term) : hi].replace("\n", " "))

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from eduread.analysis.compare import Comparison, Row, heading
+from eduread.tui.messages import OpenReport
 from eduread.tui.report_view import ReportView
 
 WIDE = 100
@@ -54,8 +55,8 @@ class ComparePane(ReportView):
             self.post_message(self.Scrolled(self, new_value - old_value))
 
 
-class CompareScreen(Screen[tuple[int, int] | None]):
-    """Compare two reports; dismisses with (report number, offset) to open one in the reader."""
+class CompareScreen(Screen[None]):
+    """Compare two reports; Enter on a pane opens that report in the reader where the pane stands."""
 
     BINDINGS = [
         Binding("n,right_square_bracket", "step(1)", "Next topic"),
@@ -230,7 +231,8 @@ class CompareScreen(Screen[tuple[int, int] | None]):
             self.notify("this report is not in the library; import it to read it", severity="warning")
             return
         pane = self.query_one(f"#{side}", ComparePane)
-        self.dismiss((num, pane.top_offset()))
+        self.app.post_message(OpenReport(num, pane.top_offset()))
+        self.dismiss(None)
 
     def action_close(self) -> None:
         self.dismiss(None)

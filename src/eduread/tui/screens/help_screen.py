@@ -23,6 +23,7 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, groups: list[tuple[str, list[Binding]]]) -> None:
         super().__init__()
         self.groups = groups
+        self.rows: list[tuple[str, str, str]] = []  # (group, keys as shown, what they do)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -36,8 +37,8 @@ class HelpScreen(ModalScreen[None]):
                         continue
                     seen.add(b.description)
                     keys = ", ".join(
-                        k.strip().replace("question_mark", "?").replace("slash", "/")
-                        for k in b.key.split(",")
+                        self.app.get_key_display(Binding(k.strip(), b.action)) for k in b.key.split(",")
                     )
                     table.add_row(Text(keys), Text(b.description))
+                    self.rows.append((title, keys, b.description))
                 yield Static(table)

@@ -1,0 +1,24 @@
+"""Tree labels cut to the pane with "…", so a long heading or title never needs a sideways scroll."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Tree
+
+
+class FittedTree(Tree):
+    """A Tree whose labels end in "…" where the pane does."""
+
+    DEFAULT_CSS = "FittedTree { overflow-x: hidden; }"
+
+    def render_label(self, node, base_style, style) -> Text:
+        text = super().render_label(node, base_style, style)
+        depth, parent = 0, node.parent
+        while parent is not None and parent is not self.root:
+            depth, parent = depth + 1, parent.parent
+        if self.show_root:
+            depth += 1
+        room = self.scrollable_content_region.width - depth * self.guide_depth - 1
+        if room > 1 and text.cell_len > room:
+            text.truncate(room, overflow="ellipsis")
+        return text

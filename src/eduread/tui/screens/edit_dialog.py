@@ -1,0 +1,130 @@
+"""A small form to correct what the parser got wrong for one report: place, year, kind and title.
+
+Corrections go to the library apart from the parse (as `eduread edit` stores them), so a re-parse
+or an upgrade never undoes them. The place field completes from the gazetteer's names.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, Label, Select
+
+from eduread.library.store import Library, LibraryError
+from eduread.parse.model import Correction, Report
+
+KINDS = [("总结 summary", "summary"), ("计划 plan", "plan"), ("other: not a bureau's report", "other")]
+MIN_YEAR, MAX_YEAR = 1949, 2100
+
+
+@lru_cache(maxsize=1)
+def _place_names() -> list[str]:
+    """Every division's name and short name, for completion (怀化 → 怀化市)."""
+    from eduread.parse.regions import gazetteer
+
+    return sorted(gazetteer().by_name, key=lambda n: (len(n), n))
+
+
+class EditDialog(ModalScreen[bool]):
+    """Returns True when corrections were stored, False when cancelled."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(False)", "Cancel"),
+        Binding("ctrl+s", "save", "Save"),
+    ]
+    DEFAULT_CSS = """
+    EditDialog { align: center middle; }
+    EditDialog > Vertical { width: 80%; max-width: 90; height: auto; border: round $accent;
+                            background: $panel; padding: 0 1; }
+    EditDialog Label.field { color: $text-muted; margin-top: 1; }
+    EditDialog #edit-message { color: $text-muted; margin-top: 1; }
+    EditDialog #edit-message.-warn { color: $warning; }
+    """
+
+    def __init__(self, library: Library, num: int, report: Report, correction: Correction | None) -> None:
+        super().__init__()
+        self.library = library
+        self.num = num
+        self.report = report
+        self.before = correction or Correction()
+
+    def compose(self) -> ComposeResult:
+        report = self.report
+        place = " › ".join(report.place.path) or report.place.name or "?"
+        first = report.parts[0] if report.parts else None
+        kind = "other" if report.doc_class == "other" else (first.kind if first else Select.BLANK)
+        unsettled = "; ".join(report.review) if report.review else "nothing"
+        with Vertical():
+            yield Label(Text(f"Correct {report.title or report.id[:10]}", style="bold"))
+            yield Label(Text(f"as read: {place}, parts {self._parts()}; to check: {unsettled}"))
+            yield Label(Text("place (completes from the gazetteer: 怀化, 南通市崇川区)"), classes="field")
+            yield Input(
+                value=self.before.place or "",
+                placeholder=report.place.name or "place",
+                suggester=SuggestFromList(_place_names(), case_sensitive=True),
+                id="edit-place",
+            )
+            yield Label(Text("year of its (first) part"), classes="field")
+            yield Input(
+                value=str(self.before.year or ""),
+                placeholder=str(first.year) if first and first.year else "year",
+                type="integer",
+                id="edit-year",
+            )
+            yield Label(Text("kind"), classes="field")
+            yield Select(KINDS, value=self.before.kind or kind, allow_blank=True, id="edit-kind")
+            yield Label(Text("title"), classes="field")
+            yield Input(value=self.before.title or "", placeholder=report.title or "title", id="edit-title")
+            yield Label(Text("ctrl+s saves · Enter in a field saves · Escape cancels"), id="edit-message")
+
+    def _parts(self) -> str:
+        return ", ".join(f"{p.year or '?'} {p.label or p.kind}" for p in self.report.parts) or "none"
+
+    def on_mount(self) -> None:
+        self.query_one("#edit-place", Input).focus()
+
+    def _say(self, text: str) -> None:
+        label = self.query_one("#edit-message", Label)
+        label.update(Text(text))
+        label.add_class("-warn")
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        place = self.query_one("#edit-place", Input).value.strip()
+        year_text = self.query_one("#edit-year", Input).value.strip()
+        title = self.query_one("#edit-title", Input).value.strip()
+        kind = self.query_one("#edit-kind", Select).value
+        year = None
+        if year_text:
+            try:
+                year = int(year_text)
+            except ValueError:
+                year = -1
+            if not MIN_YEAR <= year <= MAX_YEAR:
+                self._say(f"give a year between {MIN_YEAR} and {MAX_YEAR}")
+                return
+        parsed_kind = "other" if self.report.doc_class == "other" else None
+        if parsed_kind is None and self.report.parts:
+            parsed_kind = self.report.parts[0].kind
+        correction = Correction(
+            place=place or None,
+            year=year,
+            kind=kind if isinstance(kind, str) and kind != parsed_kind else self.before.kind,
+            title=title or None,
+        )
+        try:
+            self.library.clear_correction(self.num)
+            if not correction.is_empty():
+                self.library.set_correction(self.num, correction)
+        except LibraryError as err:
+            self._say(str(err))
+            return
+        self.dismiss(True)
