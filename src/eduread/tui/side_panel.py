@@ -98,10 +98,10 @@ class OutlineTree(FittedTree):
 
 
 class FiguresTable(DataTable):
-    """Every figure with label, value, unit, kind and section; sortable; Enter jumps to it."""
+    """Every figure with what it counts, value, unit, kind and section; sortable; Enter jumps to it."""
 
     BINDINGS = [
-        Binding("1", "sort('label')", "Sort by label", show=False),
+        Binding("1", "sort('label')", "Sort by what it counts", show=False),
         Binding("2", "sort('value')", "Sort by value", show=False),
         Binding("3", "sort('kind')", "Sort by kind", show=False),
         Binding("0", "sort('pos')", "Sort by position", show=False),
@@ -115,7 +115,7 @@ class FiguresTable(DataTable):
 
     def on_mount(self) -> None:
         for key, label in (
-            ("label", "label"),
+            ("label", "what"),
             ("value", "value"),
             ("unit", "unit"),
             ("kind", "kind"),
@@ -139,7 +139,7 @@ class FiguresTable(DataTable):
             figures = sorted((f for f in report.figures if f.highlighted), key=lambda f: f.start)
             labels = _innermost_headings(report, [f.start for f in figures])
             self.figure_rows = [
-                (f.start, f.end, f.label, f.value, f.unit, f.kind, label, f.text)
+                (f.start, f.end, f.what or f.label, f.value, f.unit, f.kind, label, f.text)
                 for f, label in zip(figures, labels, strict=True)
             ]
         return self.figure_rows
@@ -154,7 +154,7 @@ class FiguresTable(DataTable):
         for start, end, label, value, unit, kind, section, _text in rows:
             shown = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
             self.add_row(
-                Text(label),
+                Text(label if len(label) <= 10 else label[:9] + "…"),  # the panel is narrow
                 Text(shown, justify="right"),
                 Text(unit),
                 Text(kind),
@@ -177,18 +177,6 @@ class FiguresTable(DataTable):
         start, end = (int(x) for x in str(event.row_key.value).split(":"))
         event.stop()
         self.post_message(JumpTo(start, end))
-
-    def csv_text(self) -> str:
-        """The table as CSV (label, value, unit, kind, section, text, offset)."""
-        import csv
-        import io
-
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["label", "value", "unit", "kind", "section", "text", "offset"])
-        for start, _end, label, value, unit, kind, section, text in self.made_rows():
-            writer.writerow([label, value, unit, kind, section, text, start])
-        return out.getvalue()
 
 
 class SidePanel(Vertical):

@@ -25,6 +25,7 @@ class ScreenEntry:
     title: str
     description: str
     target: str  # "package.module:Class"
+    footer: bool = False  # shown in the footer (the rest are in help and the command palette)
 
     def load(self) -> type[Screen]:
         """The Screen class (its module is imported now, not at start-up)."""
@@ -39,6 +40,7 @@ SCREENS: list[ScreenEntry] = [
         "Search all",
         "Search every report in the library",
         "eduread.tui.screens.search_screen:SearchScreen",
+        footer=True,
     ),
     ScreenEntry(
         "B",
@@ -46,6 +48,7 @@ SCREENS: list[ScreenEntry] = [
         "Bookmarks",
         "Every bookmark, newest first (d deletes)",
         "eduread.tui.screens.bookmarks_screen:BookmarksScreen",
+        footer=True,
     ),
     ScreenEntry(
         "F",
@@ -85,4 +88,4 @@ def by_name(name: str) -> ScreenEntry:
 
 def screen_bindings() -> list[Binding]:
     """A key binding for each registered screen (the reader's; the app's open_screen action)."""
-    return [Binding(s.key, f"app.open_screen('{s.name}')", s.title) for s in SCREENS]
+    return [Binding(s.key, f"app.open_screen('{s.name}')", s.title, show=s.footer) for s in SCREENS]
