@@ -40,10 +40,10 @@ class EditDialog(ModalScreen[bool]):
     ]
     DEFAULT_CSS = """
     EditDialog { align: center middle; }
-    EditDialog > Vertical { width: 80%; max-width: 90; height: auto; border: round $accent;
-                            background: $panel; padding: 0 1; }
-    EditDialog Label.field { color: $text-muted; margin-top: 1; }
-    EditDialog #edit-message { color: $text-muted; margin-top: 1; }
+    EditDialog > Vertical { width: 80%; max-width: 90; height: auto; max-height: 100%; border: round $accent;
+                            background: $panel; padding: 0 1; overflow-y: auto; }
+    EditDialog Label.field { color: $text-muted; }
+    EditDialog #edit-message { color: $text-muted; }
     EditDialog #edit-message.-warn { color: $warning; }
     """
 

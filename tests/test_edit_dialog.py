@@ -1,0 +1,64 @@
+"""The reader's correction form: `e` opens it on the report, Enter stores the corrections apart from the parse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import report_num, seeded_library
+from eduread.library.store import Library
+from eduread.parse.model import Correction
+from eduread.tui.app import ReaderApp
+from eduread.tui.screens.edit_dialog import EditDialog
+
+
+async def _settle(pilot, rounds: int = 6) -> None:
+    for _ in range(rounds):
+        await pilot.pause()
+
+
+async def test_e_corrects_the_place_and_year_and_the_tree_follows(tmp_path: Path) -> None:
+    folder = seeded_library(tmp_path)
+    num = report_num(folder, "天门")
+    app = ReaderApp(folder, open_num=num)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        app.reader.view.focus()
+        await pilot.press("e")
+        await _settle(pilot)
+        assert isinstance(app.screen, EditDialog)
+        assert (
+            "天门市" in str(app.screen.query_one("Label").render())
+            or app.screen.report.place.name == "天门市"
+        )
+        await pilot.press(*"潜江", "tab", *"2019")
+        await pilot.press("enter")
+        await _settle(pilot)
+        assert not isinstance(app.screen, EditDialog)
+        report = app.reader.view.report
+        assert report.place.path == ["湖北省", "潜江市"] and report.parts[0].year == 2019
+        assert report.corrected == ["place", "year"]
+    library = Library(folder)
+    assert library.correction(num) == Correction(place="潜江", year=2019)
+    assert library.entries(place="潜江")[0].num == num
+    library.close()
+
+
+async def test_a_year_out_of_range_is_refused_in_the_form(tmp_path: Path) -> None:
+    folder = seeded_library(tmp_path)
+    num = report_num(folder, "怀化")
+    app = ReaderApp(folder, open_num=num)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _settle(pilot)
+        app.reader.view.focus()
+        await pilot.press("e")
+        await _settle(pilot)
+        await pilot.press("tab", *"99999", "enter")
+        await _settle(pilot)
+        assert isinstance(app.screen, EditDialog)
+        assert "give a year between" in str(app.screen.query_one("#edit-message").render())
+        await pilot.press("escape")
+        await _settle(pilot)
+        assert not isinstance(app.screen, EditDialog)
+    library = Library(folder)
+    assert library.correction(num) is None
+    library.close()
