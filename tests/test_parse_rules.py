@@ -358,3 +358,16 @@ def test_match_form_keeps_offsets() -> None:
     text = "（一）臨湘市教育體育局新增學位１２００個，"
     assert len(match_form(text)) == len(text)
     assert match_form(text) == "(一)临湘市教育体育局新增学位1200个,"
+
+
+def test_the_list_of_traditional_characters_matches_opencc() -> None:
+    """Simplified text skips OpenCC by that list: every character OpenCC changes must be on it."""
+    import opencc
+
+    from eduread.text.matching import has_traditional
+
+    convert = opencc.OpenCC("t2s").convert
+    sample = "臨湘市教育體育局工作計劃總結學校師資隊伍黨建設關於發展與實現優質均衡廣東臺灣雲南"
+    changed = [ch for ch in sample if convert(ch) != ch]
+    assert changed and all(has_traditional(ch) for ch in changed)
+    assert not has_traditional("怀化市教育局2019年工作总结与2020年工作计划")
