@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from eduread.library.store import Library, LibraryError
-
 MIN_YEAR, MAX_YEAR = 1949, 2100
 
 
@@ -27,6 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run_edit(args: argparse.Namespace) -> int:
     """Store the corrections and print the report's corrected line; errors are one line, exit 2."""
+    from eduread.library.store import Library, LibraryError
     from eduread.parse.model import Correction
 
     if args.year is not None and not MIN_YEAR <= args.year <= MAX_YEAR:

@@ -10,7 +10,7 @@ COUNT_SUFFIXES = ("总人数", "总数", "人数", "个数", "数量", "总量",
 # Words that can trail a name just before its number (农村公办幼儿园的21所, 幼儿园近…): not part of it.
 TRAILING = "的近约共达逾"
 SENTENCE_ENDS = "。；;！？!?\n"
-SENTENCE_MAX = 160
+SENTENCE_MAX = 60  # characters each side: a sentence of the genre is rarely longer, and rows stay small
 
 
 def what_key(what: str) -> str:

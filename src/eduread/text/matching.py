@@ -10,16 +10,15 @@ for it.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 
 from eduread.text.width import fold_width
 
 
-@lru_cache(maxsize=1)
 def _traditional() -> frozenset[str]:
-    """Characters OpenCC's t2s dictionary changes (the keys of its TSCharacters table)."""
-    data = resources.files("eduread.text").joinpath("data/traditional_chars.txt").read_text(encoding="utf-8")
-    return frozenset(data.strip())
+    """Characters OpenCC's t2s dictionary changes."""
+    from eduread.text.traditional_chars import TRADITIONAL
+
+    return TRADITIONAL
 
 
 @lru_cache(maxsize=1)
