@@ -62,7 +62,32 @@ def _words(text: str) -> str:
     return raw.decode("utf-8", "replace")
 
 
-def _parser() -> argparse.ArgumentParser:
+class _Skipped:
+    """A subcommand's parser that is not being run: its arguments are not built (argparse's
+    parsers cost half a millisecond each, and `eduread search` is timed against ripgrep)."""
+
+    def add_argument(self, *args, **kwargs) -> _Skipped:
+        return self
+
+    def add_mutually_exclusive_group(self, *args, **kwargs) -> _Skipped:
+        return self
+
+
+class _OnlySub:
+    """Subparsers that build just the one command typed; all of them for help or a mistyped name."""
+
+    def __init__(self, sub, only: str | None) -> None:
+        self.sub = sub
+        self.only = only
+
+    def add_parser(self, name: str, **kwargs):
+        if self.only is not None and name != self.only:
+            return _Skipped()
+        return self.sub.add_parser(name, **kwargs)
+
+
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with `only`, just that command's arguments are built."""
     import argparse  # only for subcommands: opening the reader does not pay for it
 
     class OneLineParser(argparse.ArgumentParser):
@@ -87,7 +112,10 @@ def _parser() -> argparse.ArgumentParser:
         "--library", metavar="DIR", help="library folder (default: $EDUREAD_HOME or the user data dir)"
     )
     # prog given: argparse would otherwise lay out a help formatter (and import shutil) to find it
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog="eduread", parser_class=OneLineParser)
+    sub = _OnlySub(
+        parser.add_subparsers(dest="command", metavar="COMMAND", prog="eduread", parser_class=OneLineParser),
+        only,
+    )
 
     p = sub.add_parser("parse", help="parse report files and print what was found")
     p.add_argument("files", nargs="+", metavar="FILE")
@@ -254,7 +282,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return launch(path, library)
     if library:
         args_list = ["--library", library, *args_list]
-    args = _parser().parse_args(args_list)
+    wants_help = any(a in ("-h", "--help") for a in args_list)
+    args = _parser(None if wants_help else first).parse_args(args_list)
     try:
         return _run(args)
     except KeyboardInterrupt:
