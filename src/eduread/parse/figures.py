@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from eduread.parse.model import Figure
 from eduread.text.matching import match_form
+from eduread.text.vocabulary import CN_DIGITS
 
 UNITS = [
     "个百分点",
@@ -405,20 +406,7 @@ def _changes_take_subjects(figures: list[Figure], body: str) -> None:
 # ---- counts written in Chinese numerals (八个方面, 十五年, 三万六千五百块) --------------------------
 
 _CN_NUMERALS = "一二三四五六七八九十百千万两〇零"
-_CN_DIGIT = {
-    "〇": 0,
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
+_CN_DIGIT = CN_DIGITS  # 〇 and 零 to 九, 两 as 2
 _CN_FIGURE = re.compile(
     rf"(?<![第{_CN_NUMERALS}])([{_CN_NUMERALS}]{{1,8}}?)(个方面|个|类|项|所|名|次|大|丈|块|两|年|批|场|支|座|种|条|件)"
 )
