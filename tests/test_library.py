@@ -679,7 +679,8 @@ def test_two_processes_import_into_one_library_at_once(tmp_path: Path) -> None:
     procs = [subprocess.Popen([*command, str(tmp_path / f)], stdout=subprocess.PIPE, text=True) for f in "ab"]
     outs = [p.communicate(timeout=300)[0] for p in procs]
     assert [p.returncode for p in procs] == [0, 0]
-    assert all("imported 24, duplicates skipped 0, failed 0" in out for out in outs)
+    # made-up places (甲0市) are imported all the same, as reports to review
+    assert all(re.search(r"imported 24( \([^)]*\))?, duplicates skipped 0, failed 0", out) for out in outs)
     library = _consistent(home)
     assert library.count() == 5 + 48
     library.close()
@@ -716,7 +717,8 @@ def test_a_killed_import_keeps_whole_batches_and_resumes(tmp_path: Path) -> None
     assert stored in (205, 405)  # whole batches only, killed before the last
     library.close()
     again = eduread(home, "import", str(tmp_path / "many"))
-    assert f"imported {455 - stored}, duplicates skipped {stored - 5}, failed 0" in again.stdout
+    # made-up places (丙0市) are imported all the same, as reports to review
+    assert re.search(rf"imported {455 - stored}( \([^)]*\))?, duplicates skipped {stored - 5}, failed 0", again.stdout)
     library = _consistent(home)
     assert library.count() == 455
     library.close()

@@ -261,8 +261,14 @@ def test_end_to_end_in_tmux(tmp_path: Path) -> None:
                 subprocess.run(["tmux", "send-keys", "-t", session, name], check=True)
                 time.sleep(0.4)
 
-        keys("/")
-        wait_for("find in this report")  # the box is up: keys typed before it would go to the report
+        # The find box mounts just after the first frame: a "/" pressed before it is lost, as a
+        # person would see and press again; keys typed before the box is up would go to the report.
+        for _attempt in range(10):
+            keys("/")
+            if "find in this report" in screen():
+                break
+            time.sleep(0.5)
+        wait_for("find in this report")
         keys("大班额", "Enter")
         wait_for("1/8")
         keys("s", "教师队伍")

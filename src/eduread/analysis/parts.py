@@ -28,7 +28,11 @@ def same_place(a: Report, b: Report) -> bool:
 
 def describe(report: Report, part: Part | None) -> str:
     """A short name for one side of a comparison: place, and the part's year and word."""
-    place = report.place.name or report.issuer or report.title[:12]
+    place = (
+        (report.place.path[-1] if report.place.path else report.place.name)
+        or report.issuer
+        or report.title[:12]
+    )
     if part is not None:
         return f"{place} {part.year} {part.label}"
     return f"{place} " + " · ".join(f"{p.year} {p.label}" for p in report.parts)

@@ -7,8 +7,13 @@ BY = ("year", "place", "province", "kind")
 
 # Only bureau reports are grouped: news, a school's plan or a 决算 kept as `other` would skew a trend.
 _KEY_SQL = {
-    "place": "SELECT num, CASE WHEN place_name != '' THEN place_name"
-    " ELSE coalesce(json_extract(place_path, '$[#-1]'), '') END AS key FROM reports WHERE doc_class = 'report'",
+    # the place as resolved (长春 and 长春市 are one row), a district with its city (南通市崇川区: 鼓楼区
+    # is in several), else as the report writes it
+    "place": "SELECT num, CASE WHEN json_array_length(place_path) = 3"
+    " AND substr(json_extract(place_path, '$[2]'), -1) = '区'"
+    " THEN json_extract(place_path, '$[1]') || json_extract(place_path, '$[2]')"
+    " ELSE coalesce(json_extract(place_path, '$[#-1]'), place_name) END AS key"
+    " FROM reports WHERE doc_class = 'report'",
     "province": "SELECT num, coalesce(json_extract(place_path, '$[0]'), '') AS key FROM reports"
     " WHERE doc_class = 'report'",
     "year": "SELECT DISTINCT num, year AS key FROM parts",

@@ -131,6 +131,7 @@ _MULT = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "万": Decimal(10
 _CHANGE_BEFORE = re.compile(
     r"(?:增加|增长|减少|下降|降低|上升|提高|提升|增幅|降幅|缩减|扩大|净增|新增率|同比增|同比降)了?$"
 )
+_DECREASE_BEFORE = re.compile(r"(?:减少|下降|降低|降幅|缩减|同比降)了?$")
 _AT_LEAST_BEFORE = re.compile(r"(?:达到|不少于|不低于|至少|超过|突破|逾|不下于)$")
 _AT_MOST_BEFORE = re.compile(r"(?:不超过|不多于|不高于|控制在|低于|少于)$")
 _LABEL_STOP = re.compile(r"[,。;:!?、()《》\"\s\n]")
@@ -182,7 +183,7 @@ def _label(body: str, start: int) -> str:
     cut = _LABEL_CUT.match(clause)
     if cut and len(clause) - cut.end() >= 2:
         clause = clause[cut.end() :]
-    clause = clause[-12:]
+    clause = clause[-16:]
     if clause.startswith("增加") and len(clause) > 3:  # 增加学位 and 新增学位 are one measure
         clause = "新增" + clause[2:]
     clause = re.sub(r"^(?:按照|按|根据|依照)?(?:(?:19|20)\d\d年度?)?(?=.{2})", "", clause)
@@ -259,6 +260,8 @@ def find_figures(shown: str) -> list[Figure]:
         value = _value(num, mult)
         before = body[max(0, start - 6) : start]
         kind = _kind(num, unit, before, body, end)
+        if kind == "change" and _DECREASE_BEFORE.search(before):
+            value = -value  # 比上年减少23所: the change is −23
         bound = None
         if bound_word in ("以上", "及以上"):
             bound = "at_least"

@@ -56,8 +56,7 @@ def _from_issuers(text: str, context: str) -> PlaceFound | None:
     """The first issuer in a text whose place resolves (市教育局 alone names none)."""
     folded = match_form(text)
     for match in _ISSUERS.finditer(folded):
-        issuer = text[match.start(1) : match.end(1)]
-        _issuer, place = find_issuer(issuer)
+        issuer, place = find_issuer(text[match.start(1) : match.end(1)])  # 年上海市教育委员会 → 上海市…
         region = _resolve(place, context)
         if region is not None:
             return PlaceFound(region, issuer.strip())
@@ -86,7 +85,9 @@ def _from_mentions(text: str, context: str) -> Region | None:
     gaz = gazetteer()
     counts: Counter[str] = Counter()
     names: dict[str, str] = {}
-    for name in _names_in(text, mentions=True):
+    names_found = list(_names_in(text, mentions=True))
+    full = set(names_found)
+    for name in names_found:
         candidates = gaz.by_name.get(name, [])
         if len(candidates) != 1:
             settled = gaz.settle(candidates, context) if candidates else []
@@ -97,6 +98,8 @@ def _from_mentions(text: str, context: str) -> Region | None:
                     continue
             candidates = settled
         division = candidates[0]
+        if division.level == 2 and name != division.name and division.name not in full:
+            continue  # a county's short name is often a word (平安校园, 资源): counted once named in full
         for ancestor in gaz.path(division):
             counts[ancestor.code] += 1
             names.setdefault(ancestor.code, name if ancestor.code == division.code else ancestor.name)

@@ -35,7 +35,7 @@ def find_issuer(text: str) -> tuple[str, str]:
         return "", ""
     begin = match.start(1)
     # Words before the bureau's name in running text are not part of it: 给各项目在市教育局 → 市教育局.
-    cut = max((match.group(1).rfind(ch) for ch in "的在给和与对向由从把被及、,于为"), default=-1)
+    cut = max((match.group(1).rfind(ch) for ch in "的在给和与对向由从把被及、,于为年度"), default=-1)
     if cut >= 0:
         begin += cut + 1
     issuer = text[begin : match.end(1)]

@@ -88,6 +88,7 @@ _CRUFT = re.compile(
     re.I,
 )
 _PIPES = re.compile(r"^[\s|•·]+$")
+_MARKUP_LEFT = re.compile(r"^<?!DOCTYPE|^<[%?!]", re.I)  # page source a converter left in, however long
 _NAV = re.compile(r"^(?:[^|。,]{1,12}\s*\|\s*){3,}")  # 首页 | 学校概况 | 学科教学 | …
 
 _KIND = r"(?:总结|计划|要点|思路|谋划|意见|安排|打算|回顾|汇报|报告|年报|小结|部署|任务)"
@@ -233,7 +234,7 @@ def is_meta_line(line: str) -> bool:
 def is_cruft_line(line: str) -> bool:
     """A breadcrumb, share, footer, navigation or pipe-only line that is never part of a report."""
     stripped = match_form(line.strip())
-    if _PIPES.match(stripped):
+    if _PIPES.match(stripped) or _MARKUP_LEFT.match(stripped):
         return True
     if len(stripped) <= 160 and _NAV.match(stripped) and "。" not in stripped:
         return True
