@@ -169,8 +169,11 @@ def notes(
         where.append("n.kind = ?")
         args.append(kind)
     if place:
-        where.append("(instr(r.place_name, ?) > 0 OR instr(r.place_path, ?) > 0)")  # % and _ are text
-        args += [place, place]
+        from eduread.library.store import place_condition
+
+        condition, place_args = place_condition(place, "r")
+        where.append(condition)
+        args += place_args
     if year is not None:
         where.append("n.num IN (SELECT num FROM parts WHERE year = ?)")
         args.append(year)

@@ -151,6 +151,14 @@ def _entry(row: tuple) -> Entry:
     )
 
 
+def place_condition(place: str, table: str = "") -> tuple[str, list[str]]:
+    """A filter on the place as written or resolved, and its arguments; `table` is the reports
+    table's alias in the query. instr, not LIKE: a place is plain text, so % _ \\ and NUL in it
+    match only themselves."""
+    column = f"{table}." if table else ""
+    return f"(instr({column}place_name, ?) > 0 OR instr({column}place_path, ?) > 0)", [typed(place)] * 2
+
+
 def typed(text: str) -> str:
     """What a person typed as valid text (SQLite takes no lone surrogates): such a character,
     a byte of argv that was not UTF-8, becomes U+FFFD, which no stored text holds either."""
@@ -765,9 +773,9 @@ class Library:
         where: list[str] = []
         args: list = []
         if place:
-            # instr, not LIKE: a place is plain text, so % _ \\ and NUL in it match only themselves
-            where.append("(instr(place_name, ?) > 0 OR instr(place_path, ?) > 0)")
-            args += [typed(place)] * 2
+            condition, place_args = place_condition(place)
+            where.append(condition)
+            args += place_args
         if year is not None or kind:
             sub = "SELECT num FROM parts WHERE 1=1"
             if year is not None:

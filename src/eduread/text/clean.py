@@ -326,7 +326,7 @@ class _Head:
     glued_rest: str | None = None
 
 
-def _scan_head(lines: list[str], meta_title: str) -> _Head:
+def _scan_head(lines: list[str]) -> _Head:
     """Find the report's own title in the page head and where its body starts."""
     found = _Head()
     titles: list[tuple[str, int]] = []
@@ -397,16 +397,14 @@ def _scan_head(lines: list[str], meta_title: str) -> _Head:
         (found.head if titles else before_title).append(line)
         i += 1
     if titles:
-        found.title = _best_title(titles, meta_title)
+        found.title = _best_title(titles)
     if not titles:
         found.title_end = 0
-        found.head = before_title + found.head
-    else:
-        found.head = before_title + found.head
+    found.head = before_title + found.head
     return found
 
 
-def _best_title(titles: list[tuple[str, int]], meta_title: str) -> str:
+def _best_title(titles: list[tuple[str, int]]) -> str:
     """The report's own title: the last one before the body (a wrapper's inner title, a repeated copy)."""
     own = [t for t, _ in titles if not _NOTICE.search(match_form(t))]
     chosen = own[-1] if own else titles[-1][0]
@@ -443,7 +441,7 @@ def clean(raw: str, title_hints: Sequence[str] = ()) -> CleanText:
     meta = PageMeta()
     kept = _strip_chrome(normalise(raw).split("\n"), meta)
     _finish_meta(meta)
-    head = _scan_head(kept, meta.title)
+    head = _scan_head(kept)
     body_lines = kept[head.title_end :]
     if head.glued_rest is not None:
         body_lines = [head.glued_rest, *kept[head.title_end + 1 :]]
