@@ -27,6 +27,7 @@ from battery import (
     variant,
     write_variants,
 )
+from eduread.library.schema import SCHEMA_VERSION
 
 FEW = settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 SOME = settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
@@ -227,7 +228,12 @@ def _file_hash(home: Path) -> str:
 
 @pytest.mark.parametrize(
     "value, says",
-    [("abc", "unreadable"), ("", "unreadable"), ("99", "newer eduread"), ("7", "newer eduread")],
+    [
+        ("abc", "unreadable"),
+        ("", "unreadable"),
+        ("99", "newer eduread"),
+        (str(SCHEMA_VERSION + 1), "newer eduread"),
+    ],
 )
 @pytest.mark.parametrize("command", [["list"], ["import", str(SEED_FILES[0])], ["search", "学位"]])
 def test_a_library_it_cannot_read_is_refused_and_left_unchanged(
@@ -255,7 +261,7 @@ def test_junk_settings_do_not_stop_a_command(home: Path, key: str) -> None:
 
 
 def test_a_newer_library_is_not_rewritten_by_check_repair(home: Path) -> None:
-    _set_state(home, "UPDATE state SET value = '7' WHERE key = 'schema'")
+    _set_state(home, "UPDATE state SET value = ? WHERE key = 'schema'", str(SCHEMA_VERSION + 1))
     before = _file_hash(home)
     clean(eduread(home, "check", "--repair"), 2, lines=1)
     assert _file_hash(home) == before

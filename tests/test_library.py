@@ -52,6 +52,17 @@ def scan_counts(library: Library, term: str) -> tuple[int, int]:
     return total, reports
 
 
+def form_counts(library: Library, term: str) -> tuple[int, int]:
+    """What search must count: occurrences in every body as matching reads it (體 as 体, ， as ,)."""
+    from eduread.text.matching import match_form
+
+    counts = [
+        len(occurrences(match_form(b), match_form(term)))
+        for (b,) in library.conn.execute("SELECT body FROM texts")
+    ]
+    return sum(counts), sum(map(bool, counts))
+
+
 def test_new_library_holds_the_seeds(library: Library) -> None:
     assert library.count() == 5
     assert {e.place_name for e in library.entries()} == {
@@ -718,7 +729,158 @@ def test_a_killed_import_keeps_whole_batches_and_resumes(tmp_path: Path) -> None
     library.close()
     again = eduread(home, "import", str(tmp_path / "many"))
     # made-up places (丙0市) are imported all the same, as reports to review
-    assert re.search(rf"imported {455 - stored}( \([^)]*\))?, duplicates skipped {stored - 5}, failed 0", again.stdout)
+    assert re.search(
+        rf"imported {455 - stored}( \([^)]*\))?, duplicates skipped {stored - 5}, failed 0", again.stdout
+    )
     library = _consistent(home)
     assert library.count() == 455
     library.close()
+
+
+# ---- what a search process reads instead of computing: match forms, character counts, lengths ----
+
+
+def _traditional_variant(tmp_path: Path) -> Path:
+    """A seed with its first paragraphs in traditional characters (as a Hong Kong repost has it)."""
+    from eduread.text.matching import has_traditional
+
+    text = SEED_TEXT["001_a6c8c882fd1a3a93.txt"]
+    variant = (
+        text.replace("余姚", "慈溪")
+        .replace("双减", "雙減")
+        .replace("学校", "學校")
+        .replace("发展", "發展")
+        .replace("质量", "質量")
+    )
+    assert has_traditional(variant)
+    path = tmp_path / "traditional.txt"
+    path.write_text(variant, encoding="utf-8")
+    return path
+
+
+def test_stored_match_forms_equal_opencc_on_mixed_script_reports(tmp_path: Path) -> None:
+    from eduread.text.matching import match_form, simplified_runs, with_runs
+
+    texts = [_traditional_variant(tmp_path).read_text(encoding="utf-8"), *SEED_TEXT.values()]
+    texts.append("臨湘市教育體育局2017年工作計劃，新增學位1200個。（一）乾隆年間")
+    for text in texts:
+        assert with_runs(text, simplified_runs(text)) == match_form(text)
+    library = Library(tmp_path / "lib")
+    import_paths(library, [str(tmp_path / "traditional.txt")], keywords=False)
+    num = library.entries(place="慈溪")[0].num
+    body, form = library.body_with_form(num)
+    assert "雙減" in body and form == match_form(body) and "双减" in form
+    stored = library.conn.execute("SELECT simplified FROM texts WHERE num = ?", (num,)).fetchone()[0]
+    assert json.loads(stored)  # only the changed characters are kept, not a second copy of the text
+    assert len(stored) < len(body) / 4
+    result = Searcher(library).search("双减")
+    assert (result.total, result.reports) == (
+        sum(
+            len(occurrences(match_form(b), "双减")) for (b,) in library.conn.execute("SELECT body FROM texts")
+        ),
+        2,
+    )
+    library.close()
+
+
+def test_character_counts_follow_imports_removals_and_reparses(tmp_path: Path, library: Library) -> None:
+    from eduread.library import char_counts
+
+    def assert_in_step() -> None:
+        assert char_counts.differences(library.conn, library.match_bodies()) == 0
+        searcher = Searcher(library)
+        for ch in ["学", "育", "%", "1", "雙", "双", "万", "囧"]:
+            result = searcher.search(ch)
+            assert (result.total, result.reports) == form_counts(library, ch), ch
+
+    assert_in_step()
+    rng = random.Random(3)
+    folder = tmp_path / "more"
+    folder.mkdir()
+    for i in range(12):
+        name, text = rng.choice(sorted(SEED_TEXT.items()))
+        (folder / f"{i}.txt").write_text(variant(text, rng, rng.choice(["长春", "宁波"])), encoding="utf-8")
+    import_paths(library, [str(folder), str(_traditional_variant(tmp_path))], keywords=False)
+    assert_in_step()
+    library.remove([e.id for e in library.entries(place="宁波")][:3])
+    assert_in_step()
+    first = library.entries()[0]
+    from eduread.library.packed import pack, unpack
+
+    with library.transaction() as conn:  # a stale parse whose body the cleaner now reads otherwise
+        original, body = conn.execute(
+            "SELECT original, body FROM texts WHERE num = ?", (first.num,)
+        ).fetchone()
+        conn.execute(
+            "UPDATE texts SET body = ?, original = ? WHERE num = ?",
+            ("页脚\n" + body, pack(unpack(original, body), "页脚\n" + body), first.num),
+        )
+        conn.execute("UPDATE parses SET parser_version = 0 WHERE num = ?", (first.num,))
+    from eduread.library.reparse import reparse_stale
+
+    reparse_stale(library)
+    # the counts follow the rows, whatever the index holds; the check and reindex compare them
+    with library.transaction() as conn:
+        conn.execute("UPDATE char_counts SET total = total + 1 WHERE ch = '学'")
+    assert any("characters differ" in p for p in library.check_index())
+    library.reindex()
+    assert library.check_index() == []
+    assert_in_step()
+
+
+def test_length_factors_are_kept_for_the_next_process_and_redone_when_stale(library: Library) -> None:
+    from eduread.library import search
+
+    first = Searcher(library).search("教育")
+    saved = library.folder / search.FACTORS_FILE
+    assert saved.exists()
+    calls = []
+    real = search._LengthFactors._save
+    search._LengthFactors._save = lambda self, path, stamp: calls.append(stamp) or real(self, path, stamp)
+    try:
+        again = Searcher(library).search("教育")  # read from the file: nothing written
+        assert calls == []
+        saved.write_bytes(saved.read_bytes()[:-8])  # cut short: worked out again and written
+        third = Searcher(library).search("教育")
+        assert len(calls) == 1
+        library.remove([library.entries()[0].id])  # another state of the index: redone once more
+        fourth = Searcher(library).search("教育")
+        assert len(calls) == 2
+    finally:
+        search._LengthFactors._save = real
+    assert (first.total, first.reports) == (again.total, again.reports) == (third.total, third.reports)
+    assert (fourth.total, fourth.reports) == scan_counts(library, "教育")
+
+
+def test_a_library_of_schema_6_is_upgraded_with_its_counts(tmp_path: Path) -> None:
+    from eduread.library import char_counts, schema
+
+    library = Library(tmp_path / "lib")
+    import_paths(library, [str(_traditional_variant(tmp_path))], keywords=False)
+    expected = {r[0]: r[1:] for r in library.conn.execute("SELECT ch, reports, total FROM char_counts")}
+    runs = dict(library.conn.execute("SELECT num, simplified FROM texts"))
+    library.close()
+    conn = sqlite3.connect(tmp_path / "lib" / "library.sqlite3", isolation_level=None)
+    conn.execute("DROP TABLE char_counts")  # as version 6 left it
+    conn.execute("ALTER TABLE texts DROP COLUMN simplified")
+    conn.execute("UPDATE state SET value = '6' WHERE key = 'schema'")
+    conn.close()
+    shown = []
+    library = Library(tmp_path / "lib", progress=lambda label, total: _recording(shown, label))
+    assert schema.version(library.conn) == schema.SCHEMA_VERSION
+    assert shown == ["upgrading the library"]
+    assert {
+        r[0]: r[1:] for r in library.conn.execute("SELECT ch, reports, total FROM char_counts")
+    } == expected
+    assert dict(library.conn.execute("SELECT num, simplified FROM texts")) == runs
+    assert char_counts.differences(library.conn, library.match_bodies()) == 0
+    result = Searcher(library).search("減")  # read as 减, in every report that has either
+    assert (result.total, result.reports) == form_counts(library, "減")
+    library.close()
+
+
+def _recording(shown: list[str], label: str):
+    from contextlib import nullcontext
+
+    shown.append(label)
+    return nullcontext(lambda done, total: None)

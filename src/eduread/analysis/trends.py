@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from eduread.library.figure_table import fold_flags
 from eduread.library.groups import BY, key_totals, keys_of
 from eduread.library.search import Searcher, occurrences
 from eduread.text.matching import match_form
@@ -46,19 +45,16 @@ def term_counts(library, term: str, searcher: Searcher | None = None) -> dict[in
     """Report number → exact occurrences of a term (overlapping ones too), as a scan would count.
 
     The index names the reports that hold the term; only their bodies are read and counted, in
-    their match form. A Chinese term needs no folding of a body stored as needing none (the
-    library notes it at import), which saves most of the time.
+    their match form, which the library keeps without OpenCC (texts.simplified).
     """
     folded = match_form(term.strip())
     if not folded:
         return {}
     searcher = searcher or Searcher(library)
     nums = sorted(searcher.reports_holding(folded))
-    flags = fold_flags(library.conn, nums) if not any(ch.isascii() for ch in folded) else {}
     counts = {}
-    for num in nums:
-        body = library.body(num)
-        n = len(occurrences(body if flags.get(num) is False else match_form(body), folded))
+    for num, form in library.match_bodies(nums):
+        n = len(occurrences(form, folded))
         if n:
             counts[num] = n
     return counts

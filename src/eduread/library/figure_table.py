@@ -72,18 +72,6 @@ def fill_missing(
     return len(nums)
 
 
-def fold_flags(conn, nums: list[int]) -> dict[int, bool | None]:
-    """Report number → whether its body needs folding to match a Chinese term (None: not known)."""
-    out: dict[int, bool | None] = {}
-    for i in range(0, len(nums), 500):
-        chunk = nums[i : i + 500]
-        for num, flag in conn.execute(
-            f"SELECT num, needs_fold FROM figures_done WHERE num IN ({','.join('?' * len(chunk))})", chunk
-        ):
-            out[num] = None if flag is None else bool(flag)
-    return out
-
-
 def keys(conn) -> list[str]:
     """Every distinct `what` key the figures table has seen."""
     return [r[0] for r in conn.execute("SELECT key FROM figure_keys")]

@@ -242,14 +242,21 @@ def _create(path: Path):
     return tantivy.Index(_schema(), path=str(path), reuse=False)
 
 
-def _bodies(conn: sqlite3.Connection, nums: list[int]) -> Iterator[tuple[int, str]]:
-    from eduread.text.matching import match_form
+def stored_match_form(body: str, simplified: str | None) -> str:
+    """A stored body's match form from its texts.simplified runs: what `match_form` gives, no OpenCC."""
+    from eduread.text.matching import with_runs
 
+    return with_runs(body, json.loads(simplified) if simplified else [])
+
+
+def match_bodies(conn: sqlite3.Connection, nums: list[int]) -> Iterator[tuple[int, str]]:
+    """(num, match form) of the stored bodies of these reports, read a chunk at a time."""
     for start in range(0, len(nums), REBUILD_CHUNK):
         chunk = nums[start : start + REBUILD_CHUNK]
         marks = ",".join("?" * len(chunk))
-        for num, body in conn.execute(f"SELECT num, body FROM texts WHERE num IN ({marks})", chunk):
-            yield num, match_form(body)
+        rows = conn.execute(f"SELECT num, body, simplified FROM texts WHERE num IN ({marks})", chunk)
+        for num, body, simplified in rows:
+            yield num, stored_match_form(body, simplified)
 
 
 def rebuild(
@@ -273,7 +280,7 @@ def rebuild(
         built = TextIndex(folder)
         built.path = fresh
         with built.writer() as writer:
-            for done, (num, text) in enumerate(_bodies(conn, nums), 1):
+            for done, (num, text) in enumerate(match_bodies(conn, nums), 1):
                 writer.add(num, text)
                 if progress and (done % 100 == 0 or done == len(nums)):
                     progress(done, len(nums))
@@ -309,7 +316,7 @@ def patch(writer: Writer, conn: sqlite3.Connection, folder: Path) -> int:
     lacking, extra = differences(folder, conn)
     for num in extra:
         writer.delete(num)
-    for num, text in _bodies(conn, sorted(lacking)):
+    for num, text in match_bodies(conn, sorted(lacking)):
         writer.delete(num)
         writer.add(num, text)
     return len(lacking) + len(extra)

@@ -160,7 +160,8 @@ def stored_texts(path: Path) -> dict[int, str]:
                 continue
             if (
                 values is not None
-                and len(values) == 3
+                and len(values) in (3, 4)  # (num, original, body[, simplified]): schema 7 added the last
+                and (len(values) == 3 or values[3] is None or isinstance(values[3], str))
                 and values[0] is None
                 and isinstance(values[1], (str, bytes))
                 and isinstance(values[2], str)

@@ -10,8 +10,9 @@ from pathlib import Path
 from eduread.library.packed import pack, unpack
 
 # 2: word_df; 4: trigrams replace FTS5; 5: class, review, corrections; 6: the index moves to
-# tantivy beside the database, originals and parse caches are stored compressed
-SCHEMA_VERSION = 6
+# tantivy beside the database, originals and parse caches are stored compressed; 7: texts.simplified
+# and char_counts
+SCHEMA_VERSION = 7
 OLD_INDEX_TABLES = ("fts_instances", "fts", "grams", "trigrams", "segments", "removed")
 
 DDL = """
@@ -49,8 +50,16 @@ CREATE TABLE IF NOT EXISTS texts (
     num INTEGER PRIMARY KEY REFERENCES reports(num) ON DELETE CASCADE,
     original BLOB NOT NULL,            -- the decoded file text, verbatim, packed against the body
                                        -- (packed.py): never change a body without repacking it
-    body TEXT NOT NULL                 -- the cleaned body every offset points into
+    body TEXT NOT NULL,                -- the cleaned body every offset points into
+    simplified TEXT                    -- JSON [[offset, chars], ...]: where matching reads the body's
+                                       -- traditional characters as simplified (matching.with_runs),
+                                       -- NULL when it reads none
 );
+CREATE TABLE IF NOT EXISTS char_counts (  -- char_counts.py: kept in step with texts
+    ch TEXT PRIMARY KEY,               -- one character of the bodies' match form
+    reports INTEGER NOT NULL,          -- how many reports hold it
+    total INTEGER NOT NULL             -- its occurrences in them
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS parses (
     num INTEGER PRIMARY KEY REFERENCES reports(num) ON DELETE CASCADE,
     parser_version INTEGER NOT NULL,
@@ -181,11 +190,17 @@ def _migrate(
             conn.execute("ALTER TABLE reports ADD COLUMN doc_class TEXT NOT NULL DEFAULT 'report'")
         if "review" not in have:
             conn.execute("ALTER TABLE reports ADD COLUMN review TEXT NOT NULL DEFAULT '[]'")
+    if before is not None and before < 7:
+        have = {r[1] for r in conn.execute("PRAGMA table_info(texts)")}
+        if have and "simplified" not in have:
+            conn.execute("ALTER TABLE texts ADD COLUMN simplified TEXT")
     for statement in DDL.split(";\n"):
         if statement.strip():
             conn.execute(statement)
     if before is not None and before < 6:
         _pack_texts(conn, progress)
+    if before is not None and before < 7:
+        _store_match_data(conn, progress)
     if before == 1:  # from version 1: count the stored words once
         counts: dict[str, int] = {}
         for (words,) in conn.execute("SELECT words FROM keywords"):
@@ -273,6 +288,31 @@ def ensure_across(conn: sqlite3.Connection) -> None:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def _store_match_data(conn: sqlite3.Connection, progress: Callable[[int, int], None] | None) -> None:
+    """Record where each stored body reads differently as simplified (texts.simplified), and count
+    the characters of every body (char_counts)."""
+    from eduread.library.char_counts import Tally, counts
+    from eduread.text.matching import simplified_runs, with_runs
+
+    nums = [n for (n,) in conn.execute("SELECT num FROM texts ORDER BY num")]
+    tally = Tally()
+    conn.execute("DELETE FROM char_counts")
+    for done, num in enumerate(nums, 1):
+        (body,) = conn.execute("SELECT body FROM texts WHERE num = ?", (num,)).fetchone()
+        runs = simplified_runs(body)
+        if runs:
+            conn.execute("UPDATE texts SET simplified = ? WHERE num = ?", (runs_json(runs), num))
+        tally.add(counts(with_runs(body, runs)))
+        if progress and (done % 200 == 0 or done == len(nums)):
+            progress(done, len(nums))
+    tally.write(conn)
+
+
+def runs_json(runs: list[tuple[int, str]]) -> str | None:
+    """texts.simplified for a body's runs: compact JSON, or NULL when there are none."""
+    return json.dumps(runs, ensure_ascii=False, separators=(",", ":")) if runs else None
 
 
 def _pack_texts(conn: sqlite3.Connection, progress: Callable[[int, int], None] | None) -> None:

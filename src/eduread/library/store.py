@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
-from eduread.library import failures, index, schema
+from eduread.library import char_counts, failures, index, schema
 from eduread.library.packed import pack, unpack
 from eduread.paths import bundled_dir, library_dir
 
@@ -102,7 +102,9 @@ class Entry:
     __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
 
     def __repr__(self) -> str:
-        return "Entry(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__ if n != "_parts") + ")"
+        return (
+            "Entry(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__ if n != "_parts") + ")"
+        )
 
     def to_dict(self) -> dict:
         """JSON form used by `eduread list --json`."""
@@ -183,7 +185,7 @@ def stored_name(path: str) -> str:
     return raw.decode("utf-8", "backslashreplace")
 
 
-def _insert(conn: sqlite3.Connection, rows: Rows) -> int | None:
+def _insert(conn: sqlite3.Connection, rows: Rows, tally: char_counts.Tally) -> int | None:
     """Every row of one new report but its index entries (written per batch); returns its number.
 
     None when a report with this id is already stored: checked by the insert itself, inside the
@@ -198,10 +200,11 @@ def _insert(conn: sqlite3.Connection, rows: Rows) -> int | None:
     if cur.rowcount == 0:
         return None
     num = int(cur.lastrowid or 0)
+    tally.add(rows.chars)
     _write_parts(conn, num, rows.parts)
     conn.execute(
-        "INSERT INTO texts(num, original, body) VALUES (?,?,?)",
-        (num, pack(rows.original, rows.body), rows.body),
+        "INSERT INTO texts(num, original, body, simplified) VALUES (?,?,?,?)",
+        (num, pack(rows.original, rows.body), rows.body, rows.simplified),
     )
     conn.execute(
         "INSERT INTO parses(num, parser_version, data, outline) VALUES (?,?,?,?)",
@@ -247,9 +250,11 @@ def _update_parse(conn: sqlite3.Connection, num: int, report, body: str | None =
     )
     if body is not None:
         original, old = conn.execute("SELECT original, body FROM texts WHERE num = ?", (num,)).fetchone()
+        from eduread.text.matching import simplified_runs
+
         conn.execute(
-            "UPDATE texts SET body = ?, original = ? WHERE num = ?",
-            (body, pack(unpack(original, old), body), num),
+            "UPDATE texts SET body = ?, original = ?, simplified = ? WHERE num = ?",
+            (body, pack(unpack(original, old), body), schema.runs_json(simplified_runs(body)), num),
         )
     _update_listing(conn, num, _corrected(conn, num, report))
 
@@ -296,11 +301,14 @@ def _add_words(conn: sqlite3.Connection, items: list[tuple[int, dict[str, int]]]
     )
 
 
-def _delete(conn: sqlite3.Connection, num: int) -> None:
+def _delete(conn: sqlite3.Connection, num: int, tally: char_counts.Tally) -> None:
     """Remove one report's rows (the caller removes its index entry in the same write).
 
     The library is marked as having had reports of its own, so it is never seeded again.
     """
+    row = conn.execute("SELECT body, simplified FROM texts WHERE num = ?", (num,)).fetchone()
+    if row is not None:
+        tally.take(char_counts.counts(index.stored_match_form(*row)))
     row = conn.execute("SELECT words FROM keywords WHERE num = ?", (num,)).fetchone()
     if row is not None:
         words = json.loads(unpack(row[0]))
@@ -589,9 +597,10 @@ class Library:
                 if done:
                     return []
                 conn.execute("INSERT OR REPLACE INTO state(key, value) VALUES (?, '1')", (once,))
+            tally = char_counts.Tally()
             for i, rows in enumerate(items):
                 form, word_counts = extras[i] if extras else (None, None)
-                num = _insert(conn, rows)
+                num = _insert(conn, rows, tally)
                 nums.append(num)
                 if num is None:
                     continue
@@ -599,6 +608,7 @@ class Library:
                 if word_counts is not None:
                     words.append((num, word_counts))
             _add_words(conn, words)
+            tally.write(conn)
             index.write_batch(writer, conn, indexed)
             return nums
 
@@ -627,6 +637,7 @@ class Library:
             replaced: list[int] = []
             indexed = []
             gone = []
+            tally = char_counts.Tally()
             for num in nums:
                 row = conn.execute(
                     "SELECT t.original, t.body, r.source_path FROM texts t JOIN reports r USING (num) WHERE num = ?",
@@ -643,9 +654,9 @@ class Library:
 
                 noted = notes.take(conn, num, body)  # her notes and bookmarks move to the replacement
                 kept = conn.execute("SELECT data FROM corrections WHERE num = ?", (num,)).fetchone()
-                _delete(conn, num)
+                _delete(conn, num, tally)
                 gone.append(num)
-                new = _insert(conn, Rows.of(report, original, source or ""))
+                new = _insert(conn, Rows.of(report, original, source or ""), tally)
                 if new is None:  # the new body is a report already stored: the old copy just goes
                     continue
                 notes.put_back(conn, new, noted, report.body)
@@ -654,6 +665,7 @@ class Library:
                     _update_listing(conn, new, _corrected(conn, new, report))
                 replaced.append(new)
                 indexed.append((new, match_form(report.body)))
+            tally.write(conn)
             if indexed or gone:
                 index.write_batch(writer, conn, indexed, gone)
             return replaced
@@ -671,14 +683,16 @@ class Library:
 
         def work(conn: sqlite3.Connection, writer: index.Writer) -> tuple[list[str], list[str]]:
             removed, missing, gone = [], [], []
+            tally = char_counts.Tally()
             for rid in report_ids:
                 entry = self.entry(rid)
                 if entry is None:
                     missing.append(rid)
                     continue
-                _delete(conn, entry.num)
+                _delete(conn, entry.num, tally)
                 removed.append(entry.id)
                 gone.append(entry.num)
+            tally.write(conn)
             if gone:
                 index.write_batch(writer, conn, [], gone)
             return removed, missing
@@ -693,7 +707,10 @@ class Library:
         """
         self._writable()
         try:
-            return index.rebuild(self.folder, self.conn, progress)
+            count = index.rebuild(self.folder, self.conn, progress)
+            with self.transaction() as conn:  # what one-character searches count, from the texts too
+                char_counts.recount(conn, self.match_bodies(), count)
+            return count
         except OSError as err:
             import errno
 
@@ -714,7 +731,11 @@ class Library:
 
     def check_index(self) -> list[str]:
         """Problems between the library and its search index (empty when they agree)."""
-        return index.check(self.folder, self.conn)
+        problems = index.check(self.folder, self.conn)
+        wrong = char_counts.differences(self.conn, self.match_bodies())
+        if wrong:
+            problems.append(f"the search counts of {wrong} characters differ from the stored texts")
+        return problems
 
     # ---- reading -------------------------------------------------------------------------------
 
@@ -868,6 +889,29 @@ class Library:
         if row is None:
             raise LibraryError(f"report {num} has no stored text")
         return row[0]
+
+    def match_body(self, num: int) -> str:
+        """One report's body in its match form (what the index holds), read without OpenCC."""
+        return self.body_with_form(num)[1]
+
+    def body_with_form(self, num: int) -> tuple[str, str]:
+        """One report's body and its match form: offsets found in the one are shown in the other."""
+        row = self.conn.execute("SELECT body, simplified FROM texts WHERE num = ?", (num,)).fetchone()
+        if row is None:
+            raise LibraryError(f"report {num} has no stored text")
+        return row[0], index.stored_match_form(*row)
+
+    def match_bodies(self, nums: Iterable[int] | None = None) -> Iterator[tuple[int, str]]:
+        """(num, match form) of the given reports' bodies, or of every body, read in chunks."""
+        if nums is None:
+            rows = self.conn.execute("SELECT num, body, simplified FROM texts")
+            yield from ((num, index.stored_match_form(body, runs)) for num, body, runs in rows)
+            return
+        yield from index.match_bodies(self.conn, list(nums))
+
+    def char_count(self, ch: str) -> tuple[int, int]:
+        """(reports holding one character of the match form, its occurrences in them)."""
+        return char_counts.lookup(self.conn, ch)
 
     def outline(self, num: int) -> list:
         """Flat [start, end, level, heading] rows of one report's outline."""

@@ -62,6 +62,39 @@ def _long_form(text: str) -> str:
     return to_simplified(fold_width(text))
 
 
+def simplified_runs(text: str) -> list[tuple[int, str]]:
+    """Where reading as simplified changes the width-folded text, as (offset, characters) runs.
+
+    Stored beside a body, they give its match form (`with_runs`) without loading OpenCC: a
+    search process reads a page of bodies and would otherwise spend most of its time on it.
+    """
+    if not has_traditional(text):
+        return []
+    folded, form = fold_width(text), match_form(text)
+    runs: list[tuple[int, str]] = []
+    end = -1
+    for i in [i for i, (a, b) in enumerate(zip(folded, form, strict=True)) if a != b]:
+        if i == end:
+            runs[-1] = (runs[-1][0], runs[-1][1] + form[i])
+        else:
+            runs.append((i, form[i]))
+        end = i + 1
+    return runs
+
+
+def with_runs(text: str, runs: list[tuple[int, str]] | list[list]) -> str:
+    """`match_form(text)` from the runs `simplified_runs` gave for it: the same text, no OpenCC."""
+    folded = fold_width(text)
+    if not runs:
+        return folded
+    pieces, at = [], 0
+    for start, chars in runs:
+        pieces += (folded[at:start], chars)
+        at = start + len(chars)
+    pieces.append(folded[at:])
+    return "".join(pieces)
+
+
 def forget() -> None:
     """Drop the remembered forms (benchmarks time a parse as if each text were new)."""
     _long_form.cache_clear()

@@ -182,8 +182,8 @@ class ReportsWithTerm(ModalScreen[tuple[int, int, str] | None]):
         term = match_form(self.row.term)
         for num in self.row.nums[:500]:
             entry = self.library.entry(num)
-            body = self.library.body(num)
-            pos = match_form(body).find(term)
+            body, form = self.library.body_with_form(num)
+            pos = form.find(term)
             if entry is None or pos < 0:
                 continue
             lo, hi = max(0, pos - SNIPPET_SIDE), min(len(body), pos + len(term) + SNIPPET_SIDE)
