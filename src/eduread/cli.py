@@ -90,6 +90,12 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     """The command line's parser; with `only`, just that command's arguments are built."""
     import argparse  # only for subcommands: opening the reader does not pay for it
 
+    # Python ships no translations of argparse's messages, so gettext's search for one (a locale
+    # import and file lookups for each message) changes nothing but the time: a tenth of a
+    # short command such as `eduread search`. The messages are used as they are written.
+    argparse._ = str
+    argparse.ngettext = lambda singular, plural, n: singular if n == 1 else plural
+
     class OneLineParser(argparse.ArgumentParser):
         """Usage mistakes as one line naming the command's --help, like every other error; help
         laid out to the terminal's width, found without argparse's import of shutil."""
@@ -153,9 +159,10 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     form.add_argument("--json", action="store_true")
     form.add_argument("--markdown", action="store_true")
 
-    from eduread.commands.edit_cmd import add_parser as add_edit
+    if only in (None, "edit"):
+        from eduread.commands.edit_cmd import add_parser as add_edit
 
-    add_edit(sub)
+        add_edit(sub)
 
     p = sub.add_parser("remove", help="remove reports from the library by id")
     p.add_argument("ids", nargs="+", metavar="ID", type=_words)

@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from eduread.library.store import MIN_PREFIX, Library, LibraryError
-from eduread.text.names import shown_name
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a few ms of every command)
 if TYPE_CHECKING:
@@ -91,6 +90,7 @@ def _import(library: Library, args: argparse.Namespace) -> int:
     from rich.text import Text
 
     from eduread.library.importer import expand, import_paths
+    from eduread.text.names import shown_name
 
     files, _ = expand(args.paths)
     console = _console()
@@ -142,6 +142,8 @@ def grouped_reasons(skipped: list[tuple[str, str]], failed: list[tuple[str, str]
     """The import's refusals counted by reason, formats first (\"3 files: Word 97-2003 .doc: save …\")."""
     from collections import Counter
 
+    from eduread.text.names import shown_name
+
     lines = []
     for heading, items in (("not read", skipped), ("failed", failed)):
         counts = Counter(reason for _path, reason in items)
@@ -160,14 +162,21 @@ def _list(library: Library, args: argparse.Namespace) -> int:
         else:  # compact for a pipe: SQLite's JSON text as it is
             sys.stdout.write(library.listing_json(place=args.place, year=args.year, kind=args.kind) + "\n")
         return 0
-    from eduread.commands.listing import lines, listing_cells
+    import gc
 
+    gc.disable()  # the rows are tuples of text, never cycles: the collector would only walk them
     rows = library.listing(place=args.place, year=args.year, kind=args.kind)
-    width = os.get_terminal_size(sys.stdout.fileno()).columns if sys.stdout.isatty() else None
-    if rows:
+    if rows and sys.stdout.isatty():  # fitted to the terminal
+        from eduread.commands.listing import lines, listing_cells
+
+        width = os.get_terminal_size(sys.stdout.fileno()).columns
         sys.stdout.write(
             "".join(line.rstrip() + "\n" for line in lines([], width, cells=listing_cells(rows)))
         )
+    elif rows:  # whole lines for a pipe, each distinct place and parts laid out once
+        from eduread.commands.listing import piped_lines
+
+        sys.stdout.write("\n".join(piped_lines(rows)) + "\n")
     sys.stdout.write(f"{len(rows)} reports\n")
     return 0
 

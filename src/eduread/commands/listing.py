@@ -67,15 +67,20 @@ def piped_lines(rows: list[tuple]) -> list[str]:
     """
     place_of: dict[str, str] = {}
     parts_of: dict[str, str] = {}
+    unplaced: set[str] = set()  # place names of reports with no place path: shown as named
     for _rid, place_name, place_json, parts_json, _published, _title in rows:
         if place_json not in place_of:
-            place_of[place_json] = " › ".join(json.loads(place_json)[-PLACE_LEVELS:]) or place_name
+            place_of[place_json] = " › ".join(json.loads(place_json)[-PLACE_LEVELS:])
+        if not place_of[place_json]:
+            unplaced.add(place_name)
         if parts_json not in parts_of:
-            parts_of[parts_json] = ", ".join(f"{p['year'] or '?'}{p['label']}" for p in json.loads(parts_json))
+            parts_of[parts_json] = ", ".join(
+                f"{p['year'] or '?'}{p['label']}" for p in json.loads(parts_json)
+            )
     dates = {r[4] or "—" for r in rows}
     widths = [
-        max([cell_len(r[0][:10]) for r in rows] + [2]),
-        max(map(cell_len, [*place_of.values(), "place"])),
+        min(10, max(2, max(len(r[0]) for r in rows))),  # ids are hexadecimal: one cell a character
+        max(map(cell_len, [*place_of.values(), *unplaced, "place"])),
         max(map(cell_len, [*parts_of.values(), "parts"])),
         max(map(cell_len, [*dates, "published"])),
     ]
@@ -84,6 +89,7 @@ def piped_lines(rows: list[tuple]) -> list[str]:
         return text + " " * (width - cell_len(text))
 
     places = {k: padded(v, widths[1]) for k, v in place_of.items()}
+    named = {name: padded(name, widths[1]) for name in unplaced}
     parts = {k: padded(v, widths[2]) for k, v in parts_of.items()}
     published = {d: padded(d, widths[3]) for d in dates}
     head = GAP.join(
@@ -92,8 +98,16 @@ def piped_lines(rows: list[tuple]) -> list[str]:
     out = [head + GAP + "title"]
     id_width = widths[0]
     out.extend(
-        GAP.join((rid[:10].ljust(id_width), places[pj], parts[tj], published[pub or "—"], title))
-        for rid, _name, pj, tj, pub, title in rows
+        GAP.join(
+            (
+                rid[:10].ljust(id_width),
+                place_of[pj] and places[pj] or named[name],
+                parts[tj],
+                published[pub or "—"],
+                title,
+            )
+        ).rstrip()
+        for rid, name, pj, tj, pub, title in rows
     )
     return out
 
@@ -108,7 +122,9 @@ def listing_cells(rows: Iterable[tuple]) -> Iterator[list[str]]:
             place = places[place_json] = " › ".join(json.loads(place_json)[-PLACE_LEVELS:])
         shown = parts.get(parts_json)
         if shown is None:
-            shown = parts[parts_json] = ", ".join(f"{p['year'] or '?'}{p['label']}" for p in json.loads(parts_json))
+            shown = parts[parts_json] = ", ".join(
+                f"{p['year'] or '?'}{p['label']}" for p in json.loads(parts_json)
+            )
         yield [rid[:10], place or place_name, shown, published or "—", title]
 
 

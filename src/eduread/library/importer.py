@@ -238,7 +238,9 @@ def _prepared(
         try:
             for start in range(0, len(files), WINDOW):  # a window at a time bounds memory
                 window = files[start : start + WINDOW]
-                yield from pool.map(prepare, window, [keywords] * len(window), [derive] * len(window), chunksize=8)
+                yield from pool.map(
+                    prepare, window, [keywords] * len(window), [derive] * len(window), chunksize=8
+                )
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
