@@ -11,7 +11,6 @@ import asyncio
 import os
 import sqlite3
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, TypeVar
 
 from rich.text import Text
@@ -29,6 +28,8 @@ from eduread.tui.screens.reader_screen import ReaderScreen
 from eduread.tui.themes import VARIABLE_DEFAULTS, discover
 
 if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
+
     from eduread.library.search import SearchResult
 
 T = TypeVar("T")
@@ -57,7 +58,7 @@ class ReaderApp(App[None]):
         self._open_num = open_num
         self._needs_seeds = False
         self._read_only_said = False
-        self._search_pool: ThreadPoolExecutor | None = None
+        self._search_pool: ThreadPoolExecutor | None = None  # made at the first search
         self._searcher = None  # lives in the search thread, with its own connection
         self._searcher_stale = False
         self._data_version = 0
@@ -262,6 +263,8 @@ class ReaderApp(App[None]):
     async def search(self, query: str, limit: int = 200) -> SearchResult:
         """Search the library in the search thread (its own connection), so typing never waits."""
         if self._search_pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
             self._search_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eduread-search")
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._search_pool, self._search_now, query, limit)

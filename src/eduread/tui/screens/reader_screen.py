@@ -15,7 +15,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Static
 
 from eduread.library.store import Entry, Library
 from eduread.tui.messages import FindWord, JumpTo, LibraryChanged
@@ -24,6 +24,8 @@ from eduread.tui.report_view import ReportView
 from eduread.tui.screens import screen_bindings
 
 if TYPE_CHECKING:
+    from textual.widgets import Input
+
     from eduread.parse.model import Report
     from eduread.tui.app import ReaderApp
     from eduread.tui.side_panel import FiguresTable, SidePanel
@@ -151,6 +153,8 @@ class ReaderScreen(Screen[None]):
     async def _after_first_frame(self) -> None:
         """The outline/figures panel, the find box, the activity label and the footer come after
         the first frame is drawn; the reader's keys wait for them."""
+        from textual.widgets import Footer, Input
+
         from eduread.tui.side_panel import SidePanel
 
         await self.query_one("#reading").mount(SidePanel(id="panel"))
@@ -423,6 +427,8 @@ class ReaderScreen(Screen[None]):
     # ---- find in report ------------------------------------------------------------------------
 
     def action_find(self) -> None:
+        from textual.widgets import Input
+
         if self.current_num is None or not self._built:
             return
         find = self.query_one("#find", Input)
@@ -473,6 +479,8 @@ class ReaderScreen(Screen[None]):
         self._set_status(f"{index + 1}/{len(view.hits)}")
 
     def action_clear_find(self) -> None:
+        from textual.widgets import Input
+
         if self._built:
             find = self.query_one("#find", Input)
             find.display = False
