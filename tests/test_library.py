@@ -874,6 +874,16 @@ def test_a_library_of_schema_6_is_upgraded_with_its_counts(tmp_path: Path) -> No
     } == expected
     assert dict(library.conn.execute("SELECT num, simplified FROM texts")) == runs
     assert char_counts.differences(library.conn, library.match_bodies()) == 0
+    # the reader's tree counts its first level from an index, not a scan of every report
+    plan = library.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT coalesce(json_extract(place_path, '$[0]'), ''), count(*) FROM reports"
+        " WHERE doc_class = 'report' AND review = '[]' GROUP BY 1"
+    ).fetchall()
+    assert any("reports_province" in row[-1] for row in plan)
+    from collections import Counter
+
+    provinces = Counter(e.place_path[0] for e in library.entries() if e.group == "report")
+    assert sorted(library.tree_groups()) == sorted(("province", k, n) for k, n in provinces.items())
     result = Searcher(library).search("減")  # read as 减, in every report that has either
     assert (result.total, result.reports) == form_counts(library, "減")
     library.close()

@@ -10,8 +10,8 @@ from pathlib import Path
 from eduread.library.packed import pack, unpack
 
 # 2: word_df; 4: trigrams replace FTS5; 5: class, review, corrections; 6: the index moves to
-# tantivy beside the database, originals and parse caches are stored compressed; 7: texts.simplified
-# and char_counts
+# tantivy beside the database, originals and parse caches are stored compressed; 7: texts.simplified,
+# char_counts and the tree's province index
 SCHEMA_VERSION = 7
 OLD_INDEX_TABLES = ("fts_instances", "fts", "grams", "trigrams", "segments", "removed")
 
@@ -35,6 +35,9 @@ CREATE TABLE IF NOT EXISTS reports (
 );
 -- the order reports are listed in
 CREATE INDEX IF NOT EXISTS reports_order ON reports(place_path, published, num);
+-- the reader's tree: its first level counted, and a province's reports found, without a scan
+CREATE INDEX IF NOT EXISTS reports_province ON reports(coalesce(json_extract(place_path, '$[0]'), ''))
+    WHERE doc_class = 'report' AND review = '[]';
 CREATE TABLE IF NOT EXISTS corrections (
     num INTEGER PRIMARY KEY REFERENCES reports(num) ON DELETE CASCADE,
     data TEXT NOT NULL,                -- JSON of the fields a person set (place, year, kind, title)

@@ -121,8 +121,8 @@ class Entry:
 
     @property
     def years(self) -> list[int]:
-        """The years its parts cover."""
-        return sorted({p.year for p in self.parts if p.year is not None})
+        """The years its parts cover (from the stored parts: no Part is built for the tree)."""
+        return sorted({p["year"] for p in self.part_dicts if p.get("year") is not None})
 
     @property
     def group(self) -> str:
