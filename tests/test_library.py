@@ -894,3 +894,20 @@ def _recording(shown: list[str], label: str):
 
     shown.append(label)
     return nullcontext(lambda done, total: None)
+
+
+def test_piped_list_is_the_terminal_layout_in_utf8(tmp_path: Path, library: Library) -> None:
+    from eduread.commands.listing import lines, listing_cells, piped_lines
+
+    nowhere = tmp_path / "nowhere.txt"  # no place named anywhere, no date: both columns fall back
+    nowhere.write_text(
+        "教育局2021年工作总结\n\n一、基本情况\n全年新增学位1200个，培训教师3000人次，学校教育教学质量稳步提升。\n",
+        encoding="utf-8",
+    )
+    import_paths(library, [str(nowhere)], keywords=False)
+    rows = library.listing()
+    assert any(json.loads(r[2]) == [] for r in rows) and any(r[4] is None for r in rows)
+    expected = "".join(line.rstrip() + "\n" for line in lines([], None, cells=listing_cells(rows)))
+    assert piped_lines(library.listing(raw=True)).decode("utf-8") == expected
+    run = eduread(library.folder, "list")
+    assert run.returncode == 0 and run.stdout == expected + f"{len(rows)} reports\n"

@@ -165,18 +165,21 @@ def _list(library: Library, args: argparse.Namespace) -> int:
     import gc
 
     gc.disable()  # the rows are tuples of text, never cycles: the collector would only walk them
-    rows = library.listing(place=args.place, year=args.year, kind=args.kind)
-    if rows and sys.stdout.isatty():  # fitted to the terminal
+    tty = sys.stdout.isatty()
+    raw = not tty and (sys.stdout.encoding or "").lower().replace("-", "") == "utf8"
+    rows = library.listing(place=args.place, year=args.year, kind=args.kind, raw=raw)
+    if rows and raw:  # whole lines for a pipe, in the stored UTF-8: each place and parts laid out once
+        from eduread.commands.listing import piped_lines
+
+        sys.stdout.flush()
+        sys.stdout.buffer.write(piped_lines(rows))
+    elif rows:  # fitted to the terminal, or in the encoding the pipe was given
         from eduread.commands.listing import lines, listing_cells
 
-        width = os.get_terminal_size(sys.stdout.fileno()).columns
+        width = os.get_terminal_size(sys.stdout.fileno()).columns if tty else None
         sys.stdout.write(
             "".join(line.rstrip() + "\n" for line in lines([], width, cells=listing_cells(rows)))
         )
-    elif rows:  # whole lines for a pipe, each distinct place and parts laid out once
-        from eduread.commands.listing import piped_lines
-
-        sys.stdout.write("\n".join(piped_lines(rows)) + "\n")
     sys.stdout.write(f"{len(rows)} reports\n")
     return 0
 

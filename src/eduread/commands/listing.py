@@ -59,15 +59,15 @@ def row_cells(entry) -> list[str]:  # entry: Entry
     return [entry.id[:10], place, parts, entry.published or "—", entry.title]
 
 
-def piped_lines(rows: list[tuple]) -> list[str]:
-    """`lines(…, width=None)` of Library.listing rows, header first, made in one pass per row.
+def piped_lines(rows: list[tuple]) -> bytes:
+    """`lines(…, width=None)` of Library.listing rows (raw: UTF-8 bytes), header first, as UTF-8.
 
     Places, parts and dates repeat across a library: each distinct one is read from JSON,
-    measured and padded once, so a row costs a few dictionary lookups and one join.
+    measured and padded once, so a row costs a few dictionary lookups and one join of bytes.
     """
-    place_of: dict[str, str] = {}
-    parts_of: dict[str, str] = {}
-    unplaced: set[str] = set()  # place names of reports with no place path: shown as named
+    place_of: dict[bytes, str] = {}
+    parts_of: dict[bytes, str] = {}
+    unplaced: set[bytes] = set()  # place names of reports with no place path: shown as named
     for _rid, place_name, place_json, parts_json, _published, _title in rows:
         if place_json not in place_of:
             place_of[place_json] = " › ".join(json.loads(place_json)[-PLACE_LEVELS:])
@@ -77,39 +77,36 @@ def piped_lines(rows: list[tuple]) -> list[str]:
             parts_of[parts_json] = ", ".join(
                 f"{p['year'] or '?'}{p['label']}" for p in json.loads(parts_json)
             )
-    dates = {r[4] or "—" for r in rows}
+    dates = {(r[4] or "—".encode()).decode() for r in rows}
+    names = {name: name.decode() for name in unplaced}
     widths = [
         min(10, max(2, max(len(r[0]) for r in rows))),  # ids are hexadecimal: one cell a character
-        max(map(cell_len, [*place_of.values(), *unplaced, "place"])),
+        max(map(cell_len, [*place_of.values(), *names.values(), "place"])),
         max(map(cell_len, [*parts_of.values(), "parts"])),
         max(map(cell_len, [*dates, "published"])),
     ]
 
-    def padded(text: str, width: int) -> str:
-        return text + " " * (width - cell_len(text))
+    def padded(text: str, width: int) -> bytes:
+        return (text + " " * (width - cell_len(text))).encode()
 
-    places = {k: padded(v, widths[1]) for k, v in place_of.items()}
-    named = {name: padded(name, widths[1]) for name in unplaced}
+    places = {k: padded(v, widths[1]) for k, v in place_of.items() if v}
+    places.update({("", k): padded(v, widths[1]) for k, v in names.items()})
     parts = {k: padded(v, widths[2]) for k, v in parts_of.items()}
-    published = {d: padded(d, widths[3]) for d in dates}
+    published = {d.encode(): padded(d, widths[3]) for d in dates}
+    published[None] = padded("—", widths[3])
+    gap = GAP.encode()
     head = GAP.join(
-        [padded(h, w) for h, w in zip(["id", "place", "parts", "published"], widths, strict=True)]
+        [(padded(h, w)).decode() for h, w in zip(["id", "place", "parts", "published"], widths, strict=True)]
     )
-    out = [head + GAP + "title"]
+    out = [(head + GAP + "title").encode()]
     id_width = widths[0]
     out.extend(
-        GAP.join(
-            (
-                rid[:10].ljust(id_width),
-                place_of[pj] and places[pj] or named[name],
-                parts[tj],
-                published[pub or "—"],
-                title,
-            )
+        gap.join(
+            (rid[:10].ljust(id_width), places.get(pj) or places[("", name)], parts[tj], published[pub], title)
         ).rstrip()
         for rid, name, pj, tj, pub, title in rows
     )
-    return out
+    return b"\n".join(out) + b"\n"
 
 
 def listing_cells(rows: Iterable[tuple]) -> Iterator[list[str]]:

@@ -755,17 +755,25 @@ class Library:
         return [_entry(r) for r in self.conn.execute(sql, args)]
 
     def listing(
-        self, *, place: str | None = None, year: int | None = None, kind: str | None = None
-    ) -> list[tuple[str, str, str, str, str | None, str]]:
+        self, *, place: str | None = None, year: int | None = None, kind: str | None = None, raw: bool = False
+    ) -> list[tuple]:
         """(id, place name, place path JSON, parts JSON, published, title) rows in `entries` order.
 
         What `eduread list` prints, without building an Entry (and parsing its JSON) per report.
+        With `raw`, the columns come as their UTF-8 bytes: a pipe is written bytes, and ten thousand
+        rows need not be decoded only to be encoded again.
         """
         sql = "SELECT id, place_name, place_path, parts, published, title FROM reports"
         where, args = self._filters(place, year, kind)
         if where:
             sql += " WHERE " + " AND ".join(where)
-        return self.conn.execute(sql + " ORDER BY place_path, published, num", args).fetchall()
+        if not raw:
+            return self.conn.execute(sql + " ORDER BY place_path, published, num", args).fetchall()
+        self.conn.text_factory = bytes
+        try:
+            return self.conn.execute(sql + " ORDER BY place_path, published, num", args).fetchall()
+        finally:
+            self.conn.text_factory = str
 
     def listing_json(
         self, *, place: str | None = None, year: int | None = None, kind: str | None = None
