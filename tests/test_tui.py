@@ -418,3 +418,37 @@ async def test_keywords_arrive_in_the_background_and_find_in_the_report(tmp_path
         word = keywords.words[0]
         assert view.hits and view.report.body[slice(*view.hits[view.current_hit])] == word
         assert str(app.query_one("#status").render()).endswith(f"/{view.report.body.count(word)}")
+
+
+async def test_a_library_of_an_older_version_is_upgraded_off_the_first_frame(tmp_path: Path) -> None:
+    import sqlite3
+
+    from eduread.library import schema
+    from eduread.library.store import needs_upgrade
+
+    folder = _seeded(tmp_path)
+    conn = sqlite3.connect(Path(folder) / "library.sqlite3", isolation_level=None)
+    conn.execute("DROP TABLE char_counts")  # as version 6 left it
+    conn.execute("ALTER TABLE texts DROP COLUMN simplified")
+    conn.execute("UPDATE state SET value = '6' WHERE key = 'schema'")
+    conn.close()
+    assert needs_upgrade(folder)
+    app = ReaderApp(folder)
+    assert app.library is None and "upgrading" in app.library_error  # the first frame says so
+    seen: list[str] = []
+    real = ReaderApp._say_preparing
+    ReaderApp._say_preparing = lambda self, message: seen.append(message) or real(self, message)
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            for _ in range(50):
+                await pilot.pause(0.05)
+                if app.library is not None and app.reader.tree.total:
+                    break
+            assert app.reader.tree.total == 5 and app.reader.view.report is not None
+    finally:
+        ReaderApp._say_preparing = real
+    assert seen and seen[-1].startswith("upgrading the library: 5 of 5")
+    assert not needs_upgrade(folder)
+    check = Library(folder, seed=False)
+    assert schema.version(check.conn) == schema.SCHEMA_VERSION and check.count() == 5
+    check.close()

@@ -9,10 +9,9 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from eduread.library.char_counts import counts
 from eduread.library.figure_rows import figure_rows, needs_fold
 from eduread.library.schema import runs_json
-from eduread.text.matching import match_form, simplified_runs
+from eduread.text.matching import simplified_runs
 
 
 @dataclass
@@ -34,7 +33,6 @@ class Rows:
     figures: list[tuple] = field(default_factory=list)  # figure_rows(report), for the figures table
     needs_fold: bool | None = None  # figure_rows.needs_fold(body)
     simplified: str | None = None  # texts.simplified: where matching reads the body as simplified
-    chars: dict[str, int] = field(default_factory=dict)  # char_counts.counts of the match form
 
     @classmethod
     def of(cls, report, original: str, source: str) -> Rows:  # report: Report
@@ -56,7 +54,6 @@ class Rows:
             figure_rows(report),
             needs_fold(body),
             runs_json(simplified_runs(body)),
-            counts(match_form(body)),
         )
 
 

@@ -296,7 +296,7 @@ def ensure_across(conn: sqlite3.Connection) -> None:
 def _store_match_data(conn: sqlite3.Connection, progress: Callable[[int, int], None] | None) -> None:
     """Record where each stored body reads differently as simplified (texts.simplified), and count
     the characters of every body (char_counts)."""
-    from eduread.library.char_counts import Tally, counts
+    from eduread.library.char_counts import Tally
     from eduread.text.matching import simplified_runs, with_runs
 
     nums = [n for (n,) in conn.execute("SELECT num FROM texts ORDER BY num")]
@@ -307,7 +307,7 @@ def _store_match_data(conn: sqlite3.Connection, progress: Callable[[int, int], N
         runs = simplified_runs(body)
         if runs:
             conn.execute("UPDATE texts SET simplified = ? WHERE num = ?", (runs_json(runs), num))
-        tally.add(counts(with_runs(body, runs)))
+        tally.add(with_runs(body, runs))
         if progress and (done % 200 == 0 or done == len(nums)):
             progress(done, len(nums))
     tally.write(conn)

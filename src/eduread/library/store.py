@@ -185,7 +185,7 @@ def stored_name(path: str) -> str:
     return raw.decode("utf-8", "backslashreplace")
 
 
-def _insert(conn: sqlite3.Connection, rows: Rows, tally: char_counts.Tally) -> int | None:
+def _insert(conn: sqlite3.Connection, rows: Rows) -> int | None:
     """Every row of one new report but its index entries (written per batch); returns its number.
 
     None when a report with this id is already stored: checked by the insert itself, inside the
@@ -200,7 +200,6 @@ def _insert(conn: sqlite3.Connection, rows: Rows, tally: char_counts.Tally) -> i
     if cur.rowcount == 0:
         return None
     num = int(cur.lastrowid or 0)
-    tally.add(rows.chars)
     _write_parts(conn, num, rows.parts)
     conn.execute(
         "INSERT INTO texts(num, original, body, simplified) VALUES (?,?,?,?)",
@@ -308,13 +307,31 @@ def _delete(conn: sqlite3.Connection, num: int, tally: char_counts.Tally) -> Non
     """
     row = conn.execute("SELECT body, simplified FROM texts WHERE num = ?", (num,)).fetchone()
     if row is not None:
-        tally.take(char_counts.counts(index.stored_match_form(*row)))
+        tally.take(index.stored_match_form(*row))
     row = conn.execute("SELECT words FROM keywords WHERE num = ?", (num,)).fetchone()
     if row is not None:
         words = json.loads(unpack(row[0]))
         conn.executemany("UPDATE word_df SET df = df - 1 WHERE word = ?", [(w,) for w in words])
     conn.execute("INSERT OR IGNORE INTO state(key, value) VALUES ('seeded', '1')")
     conn.execute("DELETE FROM reports WHERE num = ?", (num,))
+
+
+def needs_upgrade(folder: Path | str | None = None) -> bool:
+    """Whether opening this library will first convert it (an older eduread wrote it).
+
+    Read-only and quick, so the reader can convert a large library off its UI thread, showing
+    progress, instead of before its first frame. Anything odd is left for Library() to report.
+    """
+    path = library_dir(folder) / DB_NAME
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            before = schema.version(conn)
+        finally:
+            conn.close()
+    except (sqlite3.Error, OSError, ValueError, schema.SchemaError):
+        return False
+    return before is not None and before < schema.SCHEMA_VERSION
 
 
 class Library:
@@ -600,11 +617,12 @@ class Library:
             tally = char_counts.Tally()
             for i, rows in enumerate(items):
                 form, word_counts = extras[i] if extras else (None, None)
-                num = _insert(conn, rows, tally)
+                num = _insert(conn, rows)
                 nums.append(num)
                 if num is None:
                     continue
                 indexed.append((num, form if form is not None else match_form(rows.body)))
+                tally.add(indexed[-1][1])
                 if word_counts is not None:
                     words.append((num, word_counts))
             _add_words(conn, words)
@@ -656,7 +674,7 @@ class Library:
                 kept = conn.execute("SELECT data FROM corrections WHERE num = ?", (num,)).fetchone()
                 _delete(conn, num, tally)
                 gone.append(num)
-                new = _insert(conn, Rows.of(report, original, source or ""), tally)
+                new = _insert(conn, Rows.of(report, original, source or ""))
                 if new is None:  # the new body is a report already stored: the old copy just goes
                     continue
                 notes.put_back(conn, new, noted, report.body)
@@ -665,6 +683,7 @@ class Library:
                     _update_listing(conn, new, _corrected(conn, new, report))
                 replaced.append(new)
                 indexed.append((new, match_form(report.body)))
+                tally.add(indexed[-1][1])
             tally.write(conn)
             if indexed or gone:
                 index.write_batch(writer, conn, indexed, gone)

@@ -73,7 +73,11 @@ def simplified_runs(text: str) -> list[tuple[int, str]]:
     folded, form = fold_width(text), match_form(text)
     runs: list[tuple[int, str]] = []
     end = -1
-    for i in [i for i, (a, b) in enumerate(zip(folded, form, strict=True)) if a != b]:
+    changed = []
+    for at in range(0, len(form), 32):  # blocks compared whole first: most hold no change
+        if folded[at : at + 32] != form[at : at + 32]:
+            changed += [i for i in range(at, min(at + 32, len(form))) if folded[i] != form[i]]
+    for i in changed:
         if i == end:
             runs[-1] = (runs[-1][0], runs[-1][1] + form[i])
         else:

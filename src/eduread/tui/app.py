@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, TypeVar
 
 from rich.text import Text
@@ -19,7 +20,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from eduread.library.store import DB_NAME, Entry, Library, LibraryError
+from eduread.library.store import DB_NAME, Entry, Library, LibraryError, needs_upgrade
 from eduread.paths import library_dir
 from eduread.tui.messages import LibraryChanged, OpenReport
 from eduread.tui.palette import CompareWithProvider, OpenReportProvider
@@ -56,7 +57,7 @@ class ReaderApp(App[None]):
         self.library_error = ""
         self.entries: list[Entry] | None = None
         self._open_num = open_num
-        self._needs_seeds = False
+        self._needs_preparing = False
         self._read_only_said = False
         self._search_pool: ThreadPoolExecutor | None = None  # made at the first search
         self._searcher = None  # lives in the search thread, with its own connection
@@ -69,8 +70,11 @@ class ReaderApp(App[None]):
             self.register_theme(theme)
         try:
             if not (library_dir(library_folder) / DB_NAME).exists():
-                self._needs_seeds = True  # a new library gets the bundled reports, off the UI thread
+                self._needs_preparing = True  # a new library gets the bundled reports, off the UI thread
                 self.library_error = "adding the bundled reports…"
+            elif needs_upgrade(library_folder):  # an older eduread's library is converted off it too
+                self._needs_preparing = True
+                self.library_error = "upgrading the library for this version of eduread…"
             else:
                 self.library = Library(library_folder, seed=False)
         except (LibraryError, sqlite3.Error, OSError) as err:
@@ -120,7 +124,7 @@ class ReaderApp(App[None]):
         """Called by the reader once its first frame is drawn: everything that may take a while."""
         if self._theme_errors:
             self.notify("\n".join(self._theme_errors), severity="warning", markup=False)
-        if self._needs_seeds:
+        if self._needs_preparing:
             self._seed()
             return
         if self.library is None:
@@ -132,13 +136,29 @@ class ReaderApp(App[None]):
 
     @work(thread=True, exclusive=True, group="seed")
     def _seed(self) -> None:
-        """A new library: the library itself adds the bundled reports (one place does seeding)."""
+        """A new library gets the bundled reports, an older one is converted: the library itself
+        does both (one place does seeding and upgrades), its progress shown in the reader."""
         try:
-            Library(self.library_folder).close()
+            Library(self.library_folder, progress=self._progress_from_thread).close()
         except (LibraryError, sqlite3.Error, OSError) as err:
             self.call_from_thread(self._library_failed, err)
             return
         self.call_from_thread(self._seeded)
+
+    @contextmanager
+    def _progress_from_thread(self, label: str, total: int) -> Iterator[Callable[[int, int], None]]:
+        """The library's progress (an upgrade, a rebuilt index) as the reader's message."""
+
+        def update(done: int, count: int) -> None:
+            message = f"{label}: {done:,} of {count:,}…" if count else f"{label}…"
+            self.call_from_thread(self._say_preparing, message)
+
+        update(0, total)
+        yield update
+
+    def _say_preparing(self, message: str) -> None:
+        if self._needs_preparing and self.reader is not None:
+            self.reader.view.show(None, message=message)
 
     def _library_failed(self, err: BaseException) -> None:
         self.library_error = f"The library cannot be opened: {' '.join(str(err).split())}"
@@ -146,7 +166,7 @@ class ReaderApp(App[None]):
             self.reader.view.show(None, message=self.library_error)
 
     def _seeded(self) -> None:
-        self._needs_seeds = False
+        self._needs_preparing = False
         try:
             self.library = Library(self.library_folder, seed=False)
         except (LibraryError, sqlite3.Error) as err:
