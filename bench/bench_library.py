@@ -1,6 +1,6 @@
 """Library at scale, on two corpora: import rate, longest write, size, list and search against baselines.
 
-Usage: python bench/bench_library.py [N] [--corpus seed|words|both] [--runs R]
+Usage: python bench/bench_library.py [N] [--corpus seed|words|both] [--runs R] [--keep]
 
 Corpora (N reports each, default 10,000):
 - seed: the five seeds with other places, years and figures: a small vocabulary repeated.
@@ -290,6 +290,7 @@ def main() -> None:
     parser.add_argument("n", nargs="?", type=int, default=10000)
     parser.add_argument("--corpus", choices=["seed", "words", "both"], default="both")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--keep", action="store_true", help="leave the corpora and libraries (path printed)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="eduread-bench-"))
     os.environ["XDG_CACHE_HOME"] = str(work / "cache")
@@ -310,7 +311,10 @@ def main() -> None:
             words = refill(seeds)
             bench_corpus("words", words, word_queries(words), work, args.runs)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if args.keep:
+            print(f"\nkept: {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

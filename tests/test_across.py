@@ -277,6 +277,28 @@ def test_figures_table_fills_for_a_library_from_before_it(folder: str, capsys) -
     assert len(rows) == 6
 
 
+def test_figures_keep_their_sentences_as_offsets_and_older_tables_are_made_again(folder: str, capsys) -> None:
+    before = run_json(capsys, "--library", folder, "figures", "--what", "新增学位", "--json")
+    library = Library(folder)
+    conn = library.conn
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(figures)")}
+    assert "sentence" not in columns and {"sentence_start", "sentence_end"} <= columns
+    for start, end, lo, hi in conn.execute("SELECT start, end, sentence_start, sentence_end FROM figures"):
+        assert lo <= start < end <= hi  # the figure stands inside its sentence
+    with library.transaction() as conn:  # the version-2 layout: each figure's sentence copied out
+        conn.execute("DROP TABLE figures")
+        conn.execute(
+            "CREATE TABLE figures (num INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,"
+            " text TEXT NOT NULL, value REAL, unit TEXT NOT NULL, kind TEXT NOT NULL, what TEXT NOT NULL,"
+            " what_key TEXT NOT NULL, bound TEXT, approx TEXT, part_kind TEXT, year INTEGER,"
+            " section TEXT NOT NULL, sentence TEXT NOT NULL)"
+        )
+        conn.execute("UPDATE state SET value = '2' WHERE key = 'across'")
+    library.close()
+    after = run_json(capsys, "--library", folder, "figures", "--what", "新增学位", "--json")
+    assert after == before and len(after) == 6
+
+
 def test_seed_files_are_what_the_tests_assume() -> None:
     assert "新增学位4.07万个" in (SEEDS / HUAIHUA).read_text(encoding="utf-8")
 

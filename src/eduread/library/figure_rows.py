@@ -26,8 +26,11 @@ def what_key(what: str) -> str:
     return key
 
 
-def sentence_of(body: str, start: int, end: int) -> str:
-    """The sentence a figure stands in (cut to a readable length around the figure)."""
+def sentence_bounds(body: str, start: int, end: int) -> tuple[int, int]:
+    """Where the sentence a figure stands in begins and ends (cut to a readable length around it).
+
+    The figures table keeps these offsets, not the sentence: the text is stored once, in the body.
+    """
     lo = start
     while lo > 0 and body[lo - 1] not in SENTENCE_ENDS and start - lo < SENTENCE_MAX:
         lo -= 1
@@ -36,7 +39,11 @@ def sentence_of(body: str, start: int, end: int) -> str:
         hi += 1
     if hi < len(body) and body[hi] in "。；;！？!?":
         hi += 1
-    return body[lo:hi].strip()
+    while lo < hi and body[lo].isspace():
+        lo += 1
+    while hi > lo and body[hi - 1].isspace():
+        hi -= 1
+    return lo, hi
 
 
 def part_at(report: Report, offset: int) -> Part | None:
@@ -64,7 +71,8 @@ def heading_path(path: list[Section]) -> str:
 
 def figure_rows(report: Report) -> list[tuple]:
     """(start, end, text, value, unit, kind, what, what_key, bound, approx, part_kind, year, section,
-    sentence) for each figure a reader looks for (counts, money, percents, changes, ranks, ratios)."""
+    sentence start, sentence end) for each figure a reader looks for (counts, money, percents,
+    changes, ranks, ratios)."""
     rows = []
     for f in report.figures:
         if not f.highlighted:
@@ -86,7 +94,7 @@ def figure_rows(report: Report) -> list[tuple]:
                 part.kind if part else None,
                 part.year if part else None,
                 heading_path(report.section_path(f.start)),
-                sentence_of(report.body, f.start, f.end),
+                *sentence_bounds(report.body, f.start, f.end),
             )
         )
     return rows
@@ -107,7 +115,7 @@ def write_figures(conn, num: int, rows: list[tuple], fold: bool | None = None) -
     conn.execute("DELETE FROM figures WHERE num = ?", (num,))
     conn.executemany(
         "INSERT INTO figures(num, start, end, text, value, unit, kind, what, what_key, bound, approx,"
-        " part_kind, year, section, sentence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " part_kind, year, section, sentence_start, sentence_end) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         [(num, *r) for r in rows],
     )
     conn.executemany("INSERT OR IGNORE INTO figure_keys(key) VALUES (?)", {(r[7],) for r in rows if r[7]})

@@ -112,8 +112,9 @@ def records(
         args += [year, year]
     sql = (
         "SELECT f.num, r.id, r.title, r.place_name, r.place_path, r.published, f.year, f.part_kind,"
-        " f.section, f.text, f.value, f.unit, f.kind, f.what, f.bound, f.approx, f.sentence, f.start, f.end,"
-        " r.parts FROM figures f JOIN reports r USING (num)"
+        " f.section, f.text, f.value, f.unit, f.kind, f.what, f.bound, f.approx,"
+        " substr(t.body, f.sentence_start + 1, f.sentence_end - f.sentence_start), f.start, f.end,"
+        " r.parts FROM figures f JOIN reports r USING (num) JOIN texts t USING (num)"
     )
     where.append("r.doc_class = 'report'")  # a news item's or a 决算's figures are not a bureau's
     sql += " WHERE " + " AND ".join(where)

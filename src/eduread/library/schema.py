@@ -214,7 +214,7 @@ def _migrate(
 
 # Tables across reports (figures, topic shares, notes), versioned apart from the core schema so
 # they can grow without touching the tables above; `ensure_across` creates and migrates them.
-ACROSS_VERSION = 2  # 2: figures_done.needs_fold
+ACROSS_VERSION = 3  # 2: figures_done.needs_fold; 3: figures keep their sentence as offsets
 ACROSS_DDL = """
 CREATE TABLE IF NOT EXISTS figures (
     num INTEGER NOT NULL REFERENCES reports(num) ON DELETE CASCADE,
@@ -223,7 +223,8 @@ CREATE TABLE IF NOT EXISTS figures (
     what_key TEXT NOT NULL,             -- `what` (or the label) without 数/总数/人数 …, for matching
     bound TEXT, approx TEXT, part_kind TEXT, year INTEGER,
     section TEXT NOT NULL,              -- heading path, outermost first, joined by ' › '
-    sentence TEXT NOT NULL
+    sentence_start INTEGER NOT NULL,    -- the sentence around it, as offsets into texts.body
+    sentence_end INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS figures_key ON figures(what_key);
 CREATE INDEX IF NOT EXISTS figures_num ON figures(num);
@@ -265,6 +266,11 @@ def ensure_across(conn: sqlite3.Connection) -> None:
         return
     conn.execute("BEGIN IMMEDIATE")
     try:
+        if "sentence" in {r[1] for r in conn.execute("PRAGMA table_info(figures)")}:
+            # version 2 copied each figure's sentence out of the body: its rows are made again
+            # from the stored parses when figures are first asked for (figure_table.fill_missing)
+            conn.execute("DROP TABLE figures")
+            conn.execute("DELETE FROM figures_done")
         for statement in ACROSS_DDL.split(";\n"):
             if statement.strip():
                 conn.execute(statement)
