@@ -328,15 +328,15 @@ async def switch_ms(library: Path, rounds: int) -> tuple[float, float, float]:
 
 
 def big_library(n: int, folder: Path) -> Path:
-    """A library of n synthetic reports (bench_library's corpus), built once."""
+    """A library of n reports of bench_library's realistic-vocabulary corpus (`words`), built once."""
     sys.path.insert(0, str(Path(__file__).parent))
-    from bench_library import make_corpus
+    from bench_library import refill, seed_texts, write_corpus
     from eduread.library.importer import import_paths
     from eduread.library.store import Library
 
     corpus = folder / "corpus"
     corpus.mkdir()
-    make_corpus(corpus, n)
+    write_corpus(corpus, refill(seed_texts(n)))
     lib = Library(folder / "lib", seed=False)
     start = time.perf_counter()
     import_paths(lib, [str(corpus)])
