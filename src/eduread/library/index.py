@@ -72,7 +72,7 @@ def stamp_on_disk(folder: Path) -> tuple[str, int] | None:
     """(index id, opstamp of its last commit) read from the files, without loading tantivy."""
     where = folder / INDEX_DIR
     try:
-        index_id = (where / ID_FILE).read_text(encoding="ascii").strip()
+        index_id = (where / ID_FILE).read_text(encoding="utf-8").strip()
         opstamp = int(json.loads((where / "meta.json").read_text(encoding="utf-8"))["opstamp"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -137,7 +137,7 @@ class TextIndex:
     def searcher(self):
         """A searcher over the last commit (of a new index, if a rebuild put one in place)."""
         try:
-            current = (self.path / ID_FILE).read_text(encoding="ascii").strip()
+            current = (self.path / ID_FILE).read_text(encoding="utf-8").strip()
         except OSError:
             current = None
         if self._index is not None and current != self._opened_id:
@@ -189,7 +189,7 @@ class TextIndex:
             readable(self.path)
 
     def _id(self) -> str:
-        return (self.path / ID_FILE).read_text(encoding="ascii").strip()
+        return (self.path / ID_FILE).read_text(encoding="utf-8").strip()
 
 
 class Writer:
@@ -238,7 +238,7 @@ def _create(path: Path):
 
     tantivy = _tantivy()
     path.mkdir(parents=True, exist_ok=True)
-    (path / ID_FILE).write_text(uuid.uuid4().hex, encoding="ascii")
+    (path / ID_FILE).write_text(uuid.uuid4().hex, encoding="utf-8")
     return tantivy.Index(_schema(), path=str(path), reuse=False)
 
 

@@ -21,6 +21,7 @@ import sys
 import time
 import zlib
 from array import array
+from bisect import bisect_left
 from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
@@ -185,7 +186,8 @@ class _LengthFactors:
     """
 
     def __init__(self, engine, schema, folder: Path, generation: str | None) -> None:
-        self.of: dict[int, float] = {}
+        self._dict: dict[int, float] | None = None
+        self._nums, self._values = array("q"), array("d")  # by report number, from the file
         stamp = zlib.crc32(generation.encode("utf-8")) if generation is not None else None
         if stamp is not None and self._load(folder / FACTORS_FILE, stamp):
             return
@@ -193,12 +195,36 @@ class _LengthFactors:
 
         query = tantivy.Query.term_query(schema, "body", index.SENTINEL)
         hits = engine.search(query, limit=max(1, engine.num_docs), count=False).hits
+        self._dict = {}
         if hits:
             weight = _weight(query.explain(engine, hits[0][1]).to_json())
             nums = engine.fast_field_values("num", [address for _score, address in hits])
-            self.of = {num: weight / score - 1 for (score, _a), num in zip(hits, nums, strict=True) if score}
+            self._dict = {
+                num: weight / score - 1 for (score, _a), num in zip(hits, nums, strict=True) if score
+            }
         if stamp is not None:
             self._save(folder / FACTORS_FILE, stamp)
+
+    def __bool__(self) -> bool:
+        return bool(self._dict) if self._dict is not None else len(self._nums) > 0
+
+    @property
+    def of(self) -> dict[int, float]:
+        """Every report's factor."""
+        if self._dict is None:
+            self._dict = dict(zip(self._nums, self._values, strict=True))
+        return self._dict
+
+    def some(self, nums: list[int]) -> dict[int, float]:
+        """The factors of these reports: a few are looked up, without making all ten thousand."""
+        if self._dict is not None or len(nums) > 256:
+            return self.of
+        keys, out = self._nums, {}
+        for num in nums:
+            i = bisect_left(keys, num)
+            if i < len(keys) and keys[i] == num:
+                out[num] = self._values[i]
+        return out
 
     def _load(self, path: Path, stamp: int) -> bool:
         try:
@@ -210,18 +236,18 @@ class _LengthFactors:
         saved, count = struct.unpack_from("<II", data)
         if saved != stamp or len(data) != 8 + 16 * count:
             return False
-        nums, factors = array("q"), array("d")
-        nums.frombytes(data[8 : 8 + 8 * count])
-        factors.frombytes(data[8 + 8 * count :])
+        self._nums.frombytes(data[8 : 8 + 8 * count])
+        self._values.frombytes(data[8 + 8 * count :])
         if sys.byteorder != "little":
-            nums.byteswap()
-            factors.byteswap()
-        self.of = dict(zip(nums, factors, strict=True))
+            self._nums.byteswap()
+            self._values.byteswap()
         return True
 
     def _save(self, path: Path, stamp: int) -> None:
-        """Write the factors for the next process; a library this user may only read goes without."""
-        nums, factors = array("q", self.of.keys()), array("d", self.of.values())
+        """Write the factors, by report number, for the next process; a library this user may only
+        read goes without."""
+        pairs = sorted(self.of.items())
+        nums, factors = array("q", [n for n, _f in pairs]), array("d", [f for _n, f in pairs])
         if sys.byteorder != "little":
             nums.byteswap()
             factors.byteswap()
@@ -306,7 +332,7 @@ class Searcher:
                 engine, self.text_index.index().schema, self.library.folder, generation
             )
             self._generation = generation
-        return engine, self._factors.of
+        return engine, self._factors
 
     def matches(self, engine, term: str) -> tuple[list[int], list[float]]:
         """Every report holding term as a substring, best bm25 score first, with the scores."""
@@ -373,7 +399,7 @@ class Searcher:
                 ) from None
             # a library this user may only read, whose index the engine cannot open: every text
             per_term = self._scanned(terms, allowed)
-            factors = {}
+            factors = None
         if not factors and per_term and per_term[0][0]:  # no engine: count what the scan read
             return self._from_scan(result, terms, per_term, allowed, limit, per_report, started)
         if len(terms) == 1 and allowed is None:  # the engine's order is the ranking
@@ -463,7 +489,7 @@ class Searcher:
         term: str,
         matched: tuple[list[int], list[float]],
         docs: set[int] | list[int],
-        factors: dict[int, float],
+        factors: _LengthFactors,
         read: dict[tuple[int, int], int],
     ) -> int:
         """Occurrences of the i-th term in the reports counted: from the engine, else by a scan."""
@@ -474,7 +500,7 @@ class Searcher:
             kept = [(n, s) for n, s in zip(nums, scores, strict=True) if n in docs]
             nums, scores = [n for n, _s in kept], [s for _n, s in kept]
         known = {num: n for (num, j), n in read.items() if j == i}
-        answer = frequencies(nums, scores, factors, known)
+        answer = frequencies(nums, scores, factors.some(nums), known)
         # None: the engine's arithmetic is not what this expects, so every report is counted
         total, unsure = answer if answer is not None else (0, nums)
         for num in unsure:

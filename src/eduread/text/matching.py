@@ -14,11 +14,16 @@ from functools import lru_cache
 from eduread.text.width import fold_width
 
 
+@lru_cache(maxsize=1)
 def _traditional() -> frozenset[str]:
-    """Characters OpenCC's t2s dictionary changes."""
-    from eduread.text.traditional_chars import TRADITIONAL
+    """Characters OpenCC's t2s dictionary changes (a set, made once: long texts ask often)."""
+    return frozenset(_characters())
 
-    return TRADITIONAL
+
+def _characters() -> str:
+    from eduread.text.traditional_chars import CHARACTERS
+
+    return CHARACTERS
 
 
 @lru_cache(maxsize=1)
@@ -30,6 +35,8 @@ def _converter():  # -> opencc.OpenCC
 
 def has_traditional(text: str) -> bool:
     """Whether any character of the text is one that traditional script writes differently."""
+    if len(text) < 16 and _traditional.cache_info().currsize == 0:  # a query: no set to build
+        return not text.isascii() and any(ch in _characters() for ch in text)
     return not _traditional().isdisjoint(text)
 
 

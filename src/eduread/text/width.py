@@ -27,6 +27,12 @@ def fold_width(text: str) -> str:
 
     A cleaned body has none of them left: finding none is twenty times faster than translating.
     """
-    if _ANY.search(text) is None:
+    found = set(_ANY.findall(text))
+    if not found:
         return text
-    return text.translate(_TABLE)
+    if len(found) > 8:
+        return text.translate(_TABLE)
+    for ch in found:  # a few distinct marks (，（）): replacing each is several times faster than translate
+        folded = _TABLE[ord(ch)]
+        text = text.replace(ch, "" if folded is None else chr(folded))
+    return text
