@@ -1,5 +1,5 @@
 """Let `python -m eduread` behave exactly like the `eduread` command."""
 
-from eduread.cli import main
+from eduread.cli import entry
 
-raise SystemExit(main())
+entry()
