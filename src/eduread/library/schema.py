@@ -38,6 +38,7 @@ CREATE INDEX IF NOT EXISTS reports_order ON reports(place_path, published, num);
 -- the reader's tree: its first level counted, and a province's reports found, without a scan
 CREATE INDEX IF NOT EXISTS reports_province ON reports(coalesce(json_extract(place_path, '$[0]'), ''))
     WHERE doc_class = 'report' AND review = '[]';
+CREATE INDEX IF NOT EXISTS reports_unsettled ON reports(doc_class) WHERE doc_class != 'report' OR review != '[]';
 CREATE TABLE IF NOT EXISTS corrections (
     num INTEGER PRIMARY KEY REFERENCES reports(num) ON DELETE CASCADE,
     data TEXT NOT NULL,                -- JSON of the fields a person set (place, year, kind, title)

@@ -205,6 +205,9 @@ class PlaceTree(FittedTree):
 
         def find(node: TreeNode) -> TreeNode | None:
             if isinstance(node.data, Group):
+                known = node.data.entries  # a folder below the first level knows its reports
+                if known is not None and not any(e.num == entry.num for e in known):
+                    return None  # not there: left closed and unfilled
                 if not node.children:
                     self._fill(node)
                 members = node.data.entries or []

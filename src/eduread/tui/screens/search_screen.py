@@ -15,7 +15,7 @@ from eduread.library.search import Hit, SearchResult
 from eduread.text.wrap import snippet_lines
 from eduread.tui.messages import OpenReport
 
-SHOWN = 50  # hits listed; more make every keystroke slower to draw and are rarely scrolled to
+SHOWN = 30  # hits listed (about three screens): more make every keystroke slower to draw
 
 
 class QueryBox(Input):
