@@ -452,3 +452,29 @@ async def test_a_library_of_an_older_version_is_upgraded_off_the_first_frame(tmp
     check = Library(folder, seed=False)
     assert schema.version(check.conn) == schema.SCHEMA_VERSION and check.count() == 5
     check.close()
+
+
+async def test_the_tree_moves_with_the_texts_keys(tmp_path: Path) -> None:
+    folder = _seeded(tmp_path)
+    app = ReaderApp(folder)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _settle(pilot)
+        tree = app.query_one(PlaceTree)
+        tree.focus()
+        await _settle(pilot)
+        await pilot.press("G")
+        await _settle(pilot)
+        assert tree.cursor_line == tree.last_line > 5
+        await pilot.press("g")
+        await _settle(pilot)
+        assert tree.cursor_line == 0
+        for key, line in (("j", 1), ("j", 2), ("k", 1)):
+            await pilot.press(key)
+            await _settle(pilot)
+            assert tree.cursor_line == line, key
+        folder = tree.cursor_folder()
+        assert folder is not None
+        app.library_changed()  # another process wrote (the reader's own keyword upkeep does, at start)
+        await pilot.pause(0.3)
+        await _settle(pilot)
+        assert tree.cursor_folder() == folder  # the cursor stays on its folder, not the open report

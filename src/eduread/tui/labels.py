@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import Tree
 
 
 class FittedTree(Tree):
-    """A Tree whose labels end in "…" where the pane does."""
+    """A Tree whose labels end in "…" where the pane does; j/k/g/G move as they do in the text."""
 
     DEFAULT_CSS = "FittedTree { overflow-x: hidden; }"
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "scroll_home", "First", show=False),
+        Binding("G", "scroll_end", "Last", show=False),
+    ]
 
     def render_label(self, node, base_style, style) -> Text:
         text = super().render_label(node, base_style, style)

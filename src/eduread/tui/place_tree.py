@@ -235,3 +235,19 @@ class PlaceTree(FittedTree):
         """The report part under the cursor, if the cursor is on one."""
         node = self.cursor_node
         return node.data if node is not None and isinstance(node.data, Leaf) else None
+
+    def cursor_folder(self) -> tuple | None:
+        """The path of the folder under the cursor (province, place, year …), if it is on one."""
+        node = self.cursor_node
+        return node.data.path if node is not None and isinstance(node.data, Group) else None
+
+    def move_to_folder(self, path: tuple, line: int) -> None:
+        """Put the cursor back on a folder after a reload (on the same line if it is gone)."""
+        stack = list(self.root.children)
+        while stack:
+            node = stack.pop()
+            if isinstance(node.data, Group) and node.data.path == path:
+                self.move_cursor(node)
+                return
+            stack.extend(node.children)
+        self.cursor_line = min(line, self.last_line)

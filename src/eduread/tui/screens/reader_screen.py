@@ -176,6 +176,7 @@ class ReaderScreen(Screen[None]):
             return
         tree = self.tree
         leaf = tree.cursor_leaf()
+        folder = tree.cursor_folder()
         line = tree.cursor_line
         tree.load(library.tree_groups(year_first=tree.year_first))
         if tree.total <= SMALL_LIBRARY:
@@ -185,9 +186,11 @@ class ReaderScreen(Screen[None]):
             self.view.show(None, message="This report was updated; choose it again.")
         target = leaf.num if leaf is not None else self.current_num
         entry = library.entry(target) if target is not None else None
-        if entry is not None:
+        if entry is not None:  # its branch open again (the cursor goes to it unless on a folder)
             tree.reveal(entry, leaf.part if leaf is not None else None)
-        elif line >= 0:
+        if leaf is None and folder is not None:  # a folder stays under the cursor
+            tree.call_after_refresh(tree.move_to_folder, folder, line)
+        elif entry is None and line >= 0:
             tree.call_after_refresh(setattr, tree, "cursor_line", min(line, tree.last_line))
 
     # ---- opening -------------------------------------------------------------------------------
