@@ -455,13 +455,12 @@ async def test_a_library_of_an_older_version_is_upgraded_off_the_first_frame(tmp
 
 
 async def test_the_tree_moves_with_the_texts_keys(tmp_path: Path) -> None:
-    folder = _seeded(tmp_path)
-    app = ReaderApp(folder)
+    app = ReaderApp(_seeded(tmp_path))
     async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("l")  # the library pane, as a user gets there
         await _settle(pilot)
-        tree = app.query_one(PlaceTree)
-        tree.focus()
-        await _settle(pilot)
+        tree = app.reader.tree
+        assert tree.has_focus
         await pilot.press("G")
         await _settle(pilot)
         assert tree.cursor_line == tree.last_line > 5
