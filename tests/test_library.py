@@ -905,9 +905,35 @@ def test_piped_list_is_the_terminal_layout_in_utf8(tmp_path: Path, library: Libr
         encoding="utf-8",
     )
     import_paths(library, [str(nowhere)], keywords=False)
+    from eduread.parse.model import Correction
+
+    first = library.entries()[0]  # a title a person ended with a full-width space
+    library.set_correction(first.num, Correction(title=first.title + "\u3000"))
     rows = library.listing()
     assert any(json.loads(r[2]) == [] for r in rows) and any(r[4] is None for r in rows)
+    assert any(r[5].endswith("\u3000") for r in rows)
     expected = "".join(line.rstrip() + "\n" for line in lines([], None, cells=listing_cells(rows)))
     assert piped_lines(library.listing(raw=True)).decode("utf-8") == expected
     run = eduread(library.folder, "list")
     assert run.returncode == 0 and run.stdout == expected + f"{len(rows)} reports\n"
+
+
+def test_figures_are_kept_only_against_the_stored_body(library: Library, monkeypatch) -> None:
+    from eduread.library import figure_table
+
+    num = library.entries(place="怀化")[0].num
+    library.conn.execute("DELETE FROM figures WHERE num = ?", (num,))
+    library.conn.execute("DELETE FROM figures_done WHERE num = ?", (num,))
+    real = library.report(num)
+    moved = type(real)(**{**vars(real), "body": "页脚\n" + real.body})  # as a newer cleaner reads it
+    monkeypatch.setattr(library, "report", lambda n: moved if n == num else Library.report(library, n))
+    figure_table.fill_missing(library)
+    assert num in figure_table.missing(library.conn)  # left for the report's replacement to bring
+    monkeypatch.undo()
+    figure_table.fill_missing(library)
+    assert num not in figure_table.missing(library.conn)
+    body = library.body(num)
+    for text, start, lo, hi in library.conn.execute(
+        "SELECT text, start, sentence_start, sentence_end FROM figures WHERE num = ?", (num,)
+    ):
+        assert body[start : start + len(text)] == text and lo <= start < hi

@@ -477,3 +477,18 @@ async def test_the_tree_moves_with_the_texts_keys(tmp_path: Path) -> None:
         await pilot.pause(0.3)
         await _settle(pilot)
         assert tree.cursor_folder() == folder  # the cursor stays on its folder, not the open report
+        deep = max(
+            (n.data.path for n in _nodes(tree) if n.data is not None and hasattr(n.data, "path")), key=len
+        )
+        tree.load(app.library.tree_groups())  # a large library reloads collapsed: the way is opened
+        tree.move_to_folder(deep, 0)
+        await _settle(pilot)
+        assert tree.cursor_folder() == deep and len(deep) >= 4
+
+
+def _nodes(tree):
+    stack = list(tree.root.children)
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(node.children)

@@ -287,8 +287,9 @@ def entry() -> None:
         import os
 
         try:
-            sys.stdout.flush()
-            sys.stderr.flush()
+            for stream in (sys.stdout, sys.stderr):
+                if stream is not None:  # closed by the caller (>&-)
+                    stream.flush()
         except BrokenPipeError:  # a reader that stopped early (| head) wants nothing more
             pass
         except OSError:

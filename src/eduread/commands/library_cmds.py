@@ -165,21 +165,24 @@ def _list(library: Library, args: argparse.Namespace) -> int:
     import gc
 
     gc.disable()  # the rows are tuples of text, never cycles: the collector would only walk them
-    tty = sys.stdout.isatty()
-    raw = not tty and (sys.stdout.encoding or "").lower().replace("-", "") == "utf8"
-    rows = library.listing(place=args.place, year=args.year, kind=args.kind, raw=raw)
-    if rows and raw:  # whole lines for a pipe, in the stored UTF-8: each place and parts laid out once
-        from eduread.commands.listing import piped_lines
+    try:
+        tty = sys.stdout.isatty()
+        raw = not tty and (sys.stdout.encoding or "").lower().replace("-", "") == "utf8"
+        rows = library.listing(place=args.place, year=args.year, kind=args.kind, raw=raw)
+        if rows and raw:  # whole lines for a pipe, in the stored UTF-8: each place and parts laid out once
+            from eduread.commands.listing import piped_lines
 
-        sys.stdout.flush()
-        sys.stdout.buffer.write(piped_lines(rows))
-    elif rows:  # fitted to the terminal, or in the encoding the pipe was given
-        from eduread.commands.listing import lines, listing_cells
+            sys.stdout.flush()
+            sys.stdout.buffer.write(piped_lines(rows))
+        elif rows:  # fitted to the terminal, or in the encoding the pipe was given
+            from eduread.commands.listing import lines, listing_cells
 
-        width = os.get_terminal_size(sys.stdout.fileno()).columns if tty else None
-        sys.stdout.write(
-            "".join(line.rstrip() + "\n" for line in lines([], width, cells=listing_cells(rows)))
-        )
+            width = os.get_terminal_size(sys.stdout.fileno()).columns if tty else None
+            sys.stdout.write(
+                "".join(line.rstrip() + "\n" for line in lines([], width, cells=listing_cells(rows)))
+            )
+    finally:
+        gc.enable()
     sys.stdout.write(f"{len(rows)} reports\n")
     return 0
 

@@ -29,6 +29,8 @@ def cell_len(text: str) -> int:
     return len(text) + len(_NARROW.sub("", text))  # what is left are the wide characters
 
 
+# Whitespace beyond ASCII a title could end in (U+3000 above all), as UTF-8.
+_WIDE_SPACES = tuple(ch.encode() for ch in "\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 PLACE_LEVELS = 2  # the city and county levels say where; the province is one more click away
 GAP = "  "
 
@@ -100,12 +102,12 @@ def piped_lines(rows: list[tuple]) -> bytes:
     )
     out = [(head + GAP + "title").encode()]
     id_width = widths[0]
-    out.extend(
-        gap.join(
+    for rid, name, pj, tj, pub, title in rows:
+        line = gap.join(
             (rid[:10].ljust(id_width), places.get(pj) or places[("", name)], parts[tj], published[pub], title)
-        ).rstrip()
-        for rid, name, pj, tj, pub, title in rows
-    )
+        )
+        # stripped as the terminal's str lines are: bytes.rstrip knows only ASCII spaces
+        out.append(line.decode().rstrip().encode() if line.endswith(_WIDE_SPACES) else line.rstrip())
     return b"\n".join(out) + b"\n"
 
 

@@ -315,6 +315,8 @@ def _store_match_data(conn: sqlite3.Connection, progress: Callable[[int, int], N
         if runs:
             conn.execute("UPDATE texts SET simplified = ? WHERE num = ?", (runs_json(runs), num))
         tally.add(with_runs(body, runs))
+        if len(tally.added) >= 500:  # counted in steps: ten thousand texts are not held at once
+            tally.write(conn)
         if progress and (done % 200 == 0 or done == len(nums)):
             progress(done, len(nums))
     tally.write(conn)

@@ -322,11 +322,18 @@ class Searcher:
 
     def _engine(self):
         """The engine's searcher over the last commit, and the length factors for it."""
+        meta = self.text_index.path / "meta.json"
+        try:
+            before = meta.read_text(encoding="utf-8")
+        except OSError:
+            before = None
         engine = self.text_index.searcher()
         try:
-            generation = (self.text_index.path / "meta.json").read_text(encoding="utf-8")
+            generation = meta.read_text(encoding="utf-8")
         except OSError:
             generation = None
+        if generation != before:  # a commit between the two reads: the searcher's state is unknown
+            generation = None  # worked out for this query only, neither kept nor saved
         if self._factors is None or generation is None or generation != self._generation:
             self._factors = _LengthFactors(
                 engine, self.text_index.index().schema, self.library.folder, generation

@@ -271,7 +271,9 @@ def _update_listing(conn: sqlite3.Connection, num: int, report) -> None:
     _write_parts(conn, num, part_rows(report))
     from eduread.library.figure_rows import figure_rows, needs_fold, write_figures
 
-    write_figures(conn, num, figure_rows(report), needs_fold(report.body))
+    stored = conn.execute("SELECT body FROM texts WHERE num = ?", (num,)).fetchone()
+    if stored is not None and stored[0] == report.body:  # the rows point into the stored body
+        write_figures(conn, num, figure_rows(report), needs_fold(report.body))
     conn.execute("DELETE FROM topics_done WHERE num = ?", (num,))  # topic shares are worked out anew
 
 

@@ -242,12 +242,19 @@ class PlaceTree(FittedTree):
         return node.data.path if node is not None and isinstance(node.data, Group) else None
 
     def move_to_folder(self, path: tuple, line: int) -> None:
-        """Put the cursor back on a folder after a reload (on the same line if it is gone)."""
-        stack = list(self.root.children)
-        while stack:
-            node = stack.pop()
-            if isinstance(node.data, Group) and node.data.path == path:
-                self.move_cursor(node)
+        """Put the cursor back on a folder after a reload, opening the folders above it (on the
+        same line if the folder is gone)."""
+        node = self.root
+        for depth in range(2, len(path) + 1):  # a path is (group, key, then one key per level)
+            child = next(
+                (c for c in node.children if isinstance(c.data, Group) and c.data.path == path[:depth]), None
+            )
+            if child is None:
+                self.cursor_line = min(line, self.last_line)
                 return
-            stack.extend(node.children)
-        self.cursor_line = min(line, self.last_line)
+            if depth < len(path):
+                if not child.children:
+                    self._fill(child)
+                child.expand()
+            node = child
+        self.call_after_refresh(self.move_cursor, node)
