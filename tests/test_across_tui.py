@@ -257,3 +257,27 @@ async def test_figures_screen_lists_figures_of_a_library_from_before_the_table(l
         await app.workers.wait_for_complete()
         await _settle(pilot)
         assert screen.query_one(DataTable).row_count == 6
+
+
+async def test_a_note_on_a_sub_section_of_a_one_line_report_ends_with_it(tmp_path: Path) -> None:
+    from eduread.tui.app import ReaderApp
+    from eduread.tui.report_view import ReportView
+    from eduread.tui.screens.notes_screen import NoteDialog
+
+    folder = tmp_path / "lib"
+    lib = Library(folder)
+    num = lib.entries(place="余姚")[0].num  # saved from a web page: its paragraphs run together
+    lib.close()
+    app = ReaderApp(str(folder), open_num=num)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _settle(pilot, 6)
+        view = app.query_one(ReportView)
+        report = view.report
+        assert "\n" not in report.body
+        section = next(s for s in report.all_sections() if s.title.startswith("基层党建更有实效"))
+        view.scroll_to_offset(section.start + 1)
+        await _settle(pilot)
+        await pilot.press("a")
+        await _settle(pilot)
+        assert isinstance(app.screen, NoteDialog)
+        assert app.screen.span == (section.start, section.end)  # not on to the end of the report

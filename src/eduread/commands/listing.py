@@ -30,7 +30,10 @@ def cell_len(text: str) -> int:
 
 
 # Whitespace beyond ASCII a title could end in (U+3000 above all), as UTF-8.
-_WIDE_SPACES = tuple(ch.encode() for ch in "\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_WIDE_SPACES = tuple(
+    ch.encode()
+    for ch in "\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 PLACE_LEVELS = 2  # the city and county levels say where; the province is one more click away
 GAP = "  "
 

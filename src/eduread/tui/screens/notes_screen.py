@@ -17,16 +17,41 @@ from eduread.tui.messages import OpenReport
 AROUND = 80  # paragraphs offered for a passage, from the current section's start on
 
 
-def paragraphs(body: str, start: int, end: int) -> list[tuple[int, int]]:
-    """(start, end) of the non-empty lines of body[start:end]."""
+LONG = 300  # characters: a longer piece is offered a sentence at a time
+
+
+def paragraphs(
+    body: str, start: int, end: int, cuts: list[int] | tuple[int, ...] = ()
+) -> list[tuple[int, int]]:
+    """(start, end) of the non-empty pieces of body[start:end] a passage is chosen from: its lines,
+    cut again where a heading starts (`cuts`), and a long one after each sentence.
+
+    A text saved as one line (a web page's paragraphs run together) still offers its sections
+    and sentences, so a note on one section does not run on to the end of the report.
+    """
     out = []
     pos = start
+    bounds = sorted(set(cuts))
     while pos < end:
         nl = body.find("\n", pos, end)
         stop = end if nl == -1 else nl
-        if body[pos:stop].strip():
-            out.append((pos, stop))
+        inner = [c for c in bounds if pos < c < stop]
+        for a, b in zip([pos, *inner], [*inner, stop], strict=True):
+            for piece in _sentences(body, a, b) if b - a > LONG else [(a, b)]:
+                if body[piece[0] : piece[1]].strip():
+                    out.append(piece)
         pos = stop + 1
+    return out
+
+
+def _sentences(body: str, start: int, end: int) -> list[tuple[int, int]]:
+    out, pos = [], start
+    for i in range(start, end):
+        if body[i] in "。！？；" and i + 1 - pos > 0:
+            out.append((pos, i + 1))
+            pos = i + 1
+    if pos < end:
+        out.append((pos, end))
     return out
 
 
@@ -57,7 +82,8 @@ class NoteDialog(ModalScreen[int | None]):
         path = report.section_path(note.start if note else offset)
         section = path[-1] if path else None
         lo = section.start if section else max(0, body.rfind("\n", 0, offset) + 1)
-        self.lines = paragraphs(body, lo, len(body))[:AROUND]
+        starts = [sec.start for sec in report.all_sections()]
+        self.lines = paragraphs(body, lo, len(body), starts)[:AROUND]
         if not self.lines:
             self.lines = [(lo, len(body))]
         if note is not None:
