@@ -180,15 +180,10 @@ async def test_notes_screen_lists_copies_and_deletes(library: Library) -> None:
 
 
 async def test_reader_writes_a_note_on_the_section_and_marks_it(tmp_path: Path) -> None:
-    from eduread.tui.app import ReaderApp
     from eduread.tui.report_view import ReportView
     from eduread.tui.screens.notes_screen import NoteDialog
 
-    folder = tmp_path / "lib"
-    lib = Library(folder)
-    num = lib.entries(place="怀化")[0].num
-    lib.close()
-    app = ReaderApp(str(folder), open_num=num)
+    app = _reader_on(tmp_path, "怀化")
     async with app.run_test(size=(120, 35)) as pilot:
         await _settle(pilot, 6)
         view = app.query_one(ReportView)
@@ -260,15 +255,10 @@ async def test_figures_screen_lists_figures_of_a_library_from_before_the_table(l
 
 
 async def test_a_note_on_a_sub_section_of_a_one_line_report_ends_with_it(tmp_path: Path) -> None:
-    from eduread.tui.app import ReaderApp
     from eduread.tui.report_view import ReportView
     from eduread.tui.screens.notes_screen import NoteDialog
 
-    folder = tmp_path / "lib"
-    lib = Library(folder)
-    num = lib.entries(place="余姚")[0].num  # saved from a web page: its paragraphs run together
-    lib.close()
-    app = ReaderApp(str(folder), open_num=num)
+    app = _reader_on(tmp_path, "余姚")  # saved from a web page: its paragraphs run together
     async with app.run_test(size=(120, 35)) as pilot:
         await _settle(pilot, 6)
         view = app.query_one(ReportView)
@@ -281,3 +271,14 @@ async def test_a_note_on_a_sub_section_of_a_one_line_report_ends_with_it(tmp_pat
         await _settle(pilot)
         assert isinstance(app.screen, NoteDialog)
         assert app.screen.span == (section.start, section.end)  # not on to the end of the report
+
+
+def _reader_on(tmp_path: Path, place: str):
+    """The reader on a new library of the seeds, opening the report of a place."""
+    from eduread.tui.app import ReaderApp
+
+    folder = tmp_path / "lib"
+    lib = Library(folder)
+    num = lib.entries(place=place)[0].num
+    lib.close()
+    return ReaderApp(str(folder), open_num=num)
