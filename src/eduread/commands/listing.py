@@ -57,10 +57,20 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(0, width - cell_len(text))
 
 
+def shown_place(path: list[str]) -> str:
+    """The place column for a place path (empty when the path is: the place's name stands in)."""
+    return " › ".join(path[-PLACE_LEVELS:])
+
+
+def shown_parts(parts: list[dict]) -> str:
+    """The parts column for a report's stored parts: 2019工作总结, 2020工作计划."""
+    return ", ".join(f"{p['year'] or '?'}{p['label']}" for p in parts)
+
+
 def row_cells(entry) -> list[str]:  # entry: Entry
     """The columns of one report: id, place, parts, published, title."""
-    place = " › ".join(entry.place_path[-PLACE_LEVELS:]) or entry.place_name
-    parts = ", ".join(f"{p.year or '?'}{p.label}" for p in entry.parts)
+    place = shown_place(entry.place_path) or entry.place_name
+    parts = shown_parts(entry.part_dicts)
     return [entry.id[:10], place, parts, entry.published or "—", entry.title]
 
 
@@ -75,13 +85,11 @@ def piped_lines(rows: list[tuple]) -> bytes:
     unplaced: set[bytes] = set()  # place names of reports with no place path: shown as named
     for _rid, place_name, place_json, parts_json, _published, _title in rows:
         if place_json not in place_of:
-            place_of[place_json] = " › ".join(json.loads(place_json)[-PLACE_LEVELS:])
+            place_of[place_json] = shown_place(json.loads(place_json))
         if not place_of[place_json]:
             unplaced.add(place_name)
         if parts_json not in parts_of:
-            parts_of[parts_json] = ", ".join(
-                f"{p['year'] or '?'}{p['label']}" for p in json.loads(parts_json)
-            )
+            parts_of[parts_json] = shown_parts(json.loads(parts_json))
     dates = {(r[4] or "—".encode()).decode() for r in rows}
     names = {name: name.decode() for name in unplaced}
     widths = [
@@ -121,12 +129,10 @@ def listing_cells(rows: Iterable[tuple]) -> Iterator[list[str]]:
     for rid, place_name, place_json, parts_json, published, title in rows:
         place = places.get(place_json)
         if place is None:
-            place = places[place_json] = " › ".join(json.loads(place_json)[-PLACE_LEVELS:])
+            place = places[place_json] = shown_place(json.loads(place_json))
         shown = parts.get(parts_json)
         if shown is None:
-            shown = parts[parts_json] = ", ".join(
-                f"{p['year'] or '?'}{p['label']}" for p in json.loads(parts_json)
-            )
+            shown = parts[parts_json] = shown_parts(json.loads(parts_json))
         yield [rid[:10], place or place_name, shown, published or "—", title]
 
 

@@ -100,18 +100,8 @@ def figure_rows(report: Report) -> list[tuple]:
     return rows
 
 
-def needs_fold(body: str) -> bool:
-    """Whether matching could read a Chinese term in this body otherwise than as written: it holds
-    traditional characters (read as simplified) or zero-width marks (dropped). Full-width forms
-    fold only to ASCII, so they never make or break a match of a term with no ASCII in it."""
-    from eduread.text.matching import has_traditional
-
-    return "\ufeff" in body or "\u2060" in body or has_traditional(body)
-
-
-def write_figures(conn, num: int, rows: list[tuple], fold: bool | None = None) -> None:
-    """Replace one report's figure rows, noting whether its body needs folding to match (inside the
-    caller's transaction)."""
+def write_figures(conn, num: int, rows: list[tuple]) -> None:
+    """Replace one report's figure rows (inside the caller's transaction)."""
     conn.execute("DELETE FROM figures WHERE num = ?", (num,))
     conn.executemany(
         "INSERT INTO figures(num, start, end, text, value, unit, kind, what, what_key, bound, approx,"
@@ -119,7 +109,14 @@ def write_figures(conn, num: int, rows: list[tuple], fold: bool | None = None) -
         [(num, *r) for r in rows],
     )
     conn.executemany("INSERT OR IGNORE INTO figure_keys(key) VALUES (?)", {(r[7],) for r in rows if r[7]})
-    conn.execute(
-        "INSERT OR REPLACE INTO figures_done(num, needs_fold) VALUES (?, ?)",
-        (num, None if fold is None else int(fold)),
-    )
+    conn.execute("INSERT OR REPLACE INTO figures_done(num) VALUES (?)", (num,))
+
+
+def write_report_figures(conn, num: int, report: Report) -> bool:
+    """Replace the figure rows of a stored report from a parse of it, if that parse reads the stored
+    body: the rows point into it (a newer cleaner's body waits for its report's replacement)."""
+    stored = conn.execute("SELECT body FROM texts WHERE num = ?", (num,)).fetchone()
+    if stored is None or stored[0] != report.body:
+        return False
+    write_figures(conn, num, figure_rows(report))
+    return True

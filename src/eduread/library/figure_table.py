@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from eduread.library.figure_rows import figure_rows, needs_fold, write_figures
+from eduread.library.figure_rows import write_report_figures
 
 BATCH = 100
 
@@ -66,9 +66,7 @@ def fill_missing(
         reports = [(num, library.report(num)) for num in chunk]
         with library.transaction() as conn:
             for num, report in reports:
-                if report.body != library.body(num):
-                    continue  # a new parser cleans it otherwise: its rows come when it is replaced
-                write_figures(conn, num, figure_rows(report), needs_fold(report.body))
+                write_report_figures(conn, num, report)
         if progress:
             progress(i + len(chunk), len(nums))
     return len(nums)

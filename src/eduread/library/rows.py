@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from eduread.library.figure_rows import figure_rows, needs_fold
+from eduread.library.figure_rows import figure_rows
 from eduread.library.schema import runs_json
 from eduread.text.matching import simplified_runs
 
@@ -31,7 +31,6 @@ class Rows:
     class_reason: str = ""
     review: tuple[str, ...] = ()
     figures: list[tuple] = field(default_factory=list)  # figure_rows(report), for the figures table
-    needs_fold: bool | None = None  # figure_rows.needs_fold(body)
     simplified: str | None = None  # texts.simplified: where matching reads the body as simplified
 
     @classmethod
@@ -52,7 +51,6 @@ class Rows:
             report.class_reason,
             tuple(report.review),
             figure_rows(report),
-            needs_fold(body),
             runs_json(simplified_runs(body)),
         )
 

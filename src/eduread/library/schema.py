@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from eduread.library.packed import pack, unpack
@@ -215,7 +215,7 @@ def _migrate(
 
 # Tables across reports (figures, topic shares, notes), versioned apart from the core schema so
 # they can grow without touching the tables above; `ensure_across` creates and migrates them.
-ACROSS_VERSION = 3  # 2: figures_done.needs_fold; 3: figures keep their sentence as offsets
+ACROSS_VERSION = 3  # 2: figures_done.needs_fold (unread since 3); 3: figures keep their sentence as offsets
 ACROSS_DDL = """
 CREATE TABLE IF NOT EXISTS figures (
     num INTEGER NOT NULL REFERENCES reports(num) ON DELETE CASCADE,
@@ -231,8 +231,7 @@ CREATE INDEX IF NOT EXISTS figures_key ON figures(what_key);
 CREATE INDEX IF NOT EXISTS figures_num ON figures(num);
 CREATE TABLE IF NOT EXISTS figure_keys (key TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS figures_done (
-    num INTEGER PRIMARY KEY REFERENCES reports(num) ON DELETE CASCADE,
-    needs_fold INTEGER                  -- 1: the body has characters matching reads otherwise; NULL: unknown
+    num INTEGER PRIMARY KEY REFERENCES reports(num) ON DELETE CASCADE
 );
 CREATE TABLE IF NOT EXISTS topic_shares (
     num INTEGER NOT NULL REFERENCES reports(num) ON DELETE CASCADE,
@@ -275,8 +274,6 @@ def ensure_across(conn: sqlite3.Connection) -> None:
         for statement in ACROSS_DDL.split(";\n"):
             if statement.strip():
                 conn.execute(statement)
-        if "needs_fold" not in {r[1] for r in conn.execute("PRAGMA table_info(figures_done)")}:
-            conn.execute("ALTER TABLE figures_done ADD COLUMN needs_fold INTEGER")
         have = {r[1] for r in conn.execute("PRAGMA table_info(notes)")}
         if "id" not in have:
             conn.execute(NOTES_DDL)
@@ -302,24 +299,21 @@ def ensure_across(conn: sqlite3.Connection) -> None:
 
 def _store_match_data(conn: sqlite3.Connection, progress: Callable[[int, int], None] | None) -> None:
     """Record where each stored body reads differently as simplified (texts.simplified), and count
-    the characters of every body (char_counts)."""
-    from eduread.library.char_counts import Tally
+    the characters of every body (char_counts), in one pass over the bodies."""
+    from eduread.library.char_counts import recount
     from eduread.text.matching import simplified_runs, with_runs
 
     nums = [n for (n,) in conn.execute("SELECT num FROM texts ORDER BY num")]
-    tally = Tally()
-    conn.execute("DELETE FROM char_counts")
-    for done, num in enumerate(nums, 1):
-        (body,) = conn.execute("SELECT body FROM texts WHERE num = ?", (num,)).fetchone()
-        runs = simplified_runs(body)
-        if runs:
-            conn.execute("UPDATE texts SET simplified = ? WHERE num = ?", (runs_json(runs), num))
-        tally.add(with_runs(body, runs))
-        if len(tally.added) >= 500:  # counted in steps: ten thousand texts are not held at once
-            tally.write(conn)
-        if progress and (done % 200 == 0 or done == len(nums)):
-            progress(done, len(nums))
-    tally.write(conn)
+
+    def forms() -> Iterator[tuple[int, str]]:
+        for num in nums:
+            (body,) = conn.execute("SELECT body FROM texts WHERE num = ?", (num,)).fetchone()
+            runs = simplified_runs(body)
+            if runs:
+                conn.execute("UPDATE texts SET simplified = ? WHERE num = ?", (runs_json(runs), num))
+            yield num, with_runs(body, runs)
+
+    recount(conn, forms(), len(nums), progress)
 
 
 def runs_json(runs: list[tuple[int, str]]) -> str | None:

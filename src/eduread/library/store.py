@@ -211,7 +211,7 @@ def _insert(conn: sqlite3.Connection, rows: Rows) -> int | None:
     )
     from eduread.library.figure_rows import write_figures
 
-    write_figures(conn, num, rows.figures, rows.needs_fold)
+    write_figures(conn, num, rows.figures)
     return num
 
 
@@ -269,11 +269,9 @@ def _update_listing(conn: sqlite3.Connection, num: int, report) -> None:
     )
     conn.execute("DELETE FROM parts WHERE num = ?", (num,))
     _write_parts(conn, num, part_rows(report))
-    from eduread.library.figure_rows import figure_rows, needs_fold, write_figures
+    from eduread.library.figure_rows import write_report_figures
 
-    stored = conn.execute("SELECT body FROM texts WHERE num = ?", (num,)).fetchone()
-    if stored is not None and stored[0] == report.body:  # the rows point into the stored body
-        write_figures(conn, num, figure_rows(report), needs_fold(report.body))
+    write_report_figures(conn, num, report)
     conn.execute("DELETE FROM topics_done WHERE num = ?", (num,))  # topic shares are worked out anew
 
 
