@@ -282,3 +282,22 @@ def _reader_on(tmp_path: Path, place: str):
     num = lib.entries(place=place)[0].num
     lib.close()
     return ReaderApp(str(folder), open_num=num)
+
+
+async def test_the_report_restored_at_start_shows_its_notes(tmp_path: Path) -> None:
+    from eduread.tui.app import ReaderApp
+    from eduread.tui.report_view import ReportView
+
+    folder = tmp_path / "lib"
+    lib = Library(folder)
+    num = lib.entries(place="怀化")[0].num
+    report = lib.report(num)
+    section = next(s for s in report.all_sections() if s.title.startswith("教育重点项目建设"))
+    notes.add_note(lib.conn, num, section.start, section.end, "供给", ["学位"])
+    lib.set_setting("last_report", str(num))
+    lib.close()
+    app = ReaderApp(str(folder))
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _settle(pilot, 6)
+        assert app.reader.current_num == num
+        assert app.query_one(ReportView)._notes == [(section.start, section.end)]

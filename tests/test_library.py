@@ -917,6 +917,15 @@ def test_piped_list_is_the_terminal_layout_in_utf8(tmp_path: Path, library: Libr
     run = eduread(library.folder, "list")
     assert run.returncode == 0 and run.stdout == expected + f"{len(rows)} reports\n"
 
+    # edited outside eduread: a title of spaces only, and a short id
+    second = library.entries()[1]
+    library.conn.execute("UPDATE reports SET title = ' \u3000' WHERE num = ?", (second.num,))
+    library.conn.execute("UPDATE reports SET id = 'ab12' WHERE num = ?", (first.num,))
+    library.conn.commit()
+    rows = library.listing()
+    expected = "".join(line.rstrip() + "\n" for line in lines([], None, cells=listing_cells(rows)))
+    assert "ab12  " in expected and piped_lines(library.listing(raw=True)).decode("utf-8") == expected
+
 
 def test_figures_are_kept_only_against_the_stored_body(library: Library, monkeypatch) -> None:
     from eduread.library import figure_table

@@ -23,13 +23,14 @@ from textual.screen import Screen
 from eduread.library.store import DB_NAME, Entry, Library, LibraryError, needs_upgrade
 from eduread.paths import library_dir
 from eduread.tui.messages import LibraryChanged, OpenReport
-from eduread.tui.palette import CompareWithProvider, OpenReportProvider
 from eduread.tui.screens import SCREENS, by_name
 from eduread.tui.screens.reader_screen import ReaderScreen
 from eduread.tui.themes import VARIABLE_DEFAULTS, discover
 
 if TYPE_CHECKING:
     from concurrent.futures import ThreadPoolExecutor
+
+    from textual.command import Provider
 
     from eduread.library.search import SearchResult
 
@@ -39,12 +40,26 @@ READING_WIDTHS = (40, 50, 60, 0)  # characters per line (0: as wide as the pane)
 DEFAULT_READING_WIDTH = 40
 
 
+def _open_report_provider() -> type[Provider]:
+    """The palette's "Open …" commands, loaded when the palette first opens."""
+    from eduread.tui.palette import OpenReportProvider
+
+    return OpenReportProvider
+
+
+def _compare_with_provider() -> type[Provider]:
+    """The palette's "Compare with …" commands, loaded when the palette first opens."""
+    from eduread.tui.palette import CompareWithProvider
+
+    return CompareWithProvider
+
+
 class ReaderApp(App[None]):
     """eduread's reader."""
 
     TITLE = "eduread"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {OpenReportProvider, CompareWithProvider}
+    COMMANDS = App.COMMANDS | {_open_report_provider, _compare_with_provider}
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help"),
@@ -97,11 +112,6 @@ class ReaderApp(App[None]):
         self._refresh_truecolor_filter(self.ansi_theme)
         self.stylesheet.set_variables(self.get_css_variables())  # read by the first parse
 
-    def on_mount(self) -> None:
-        from eduread.tui.toast import install
-
-        install()
-
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(VARIABLE_DEFAULTS)
 
@@ -122,6 +132,9 @@ class ReaderApp(App[None]):
 
     def after_first_frame(self) -> None:
         """Called by the reader once its first frame is drawn: everything that may take a while."""
+        from eduread.tui.toast import install
+
+        install()  # notifications come after the first frame
         if self._theme_errors:
             self.notify("\n".join(self._theme_errors), severity="warning", markup=False)
         if self._needs_preparing:

@@ -6,8 +6,10 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Tree
 
+from eduread.tui.frame_style import FrameStyle
 
-class FittedTree(Tree):
+
+class FittedTree(FrameStyle, Tree):
     """A Tree whose labels end in "…" where the pane does; j/k/g/G move as they do in the text."""
 
     DEFAULT_CSS = "FittedTree { overflow-x: hidden; }"

@@ -17,6 +17,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from eduread.text.wrap import wrap_body
+from eduread.tui.frame_style import FrameStyle
 
 if TYPE_CHECKING:
     from eduread.parse.model import Report
@@ -38,7 +39,7 @@ class _Span:
     style: str
 
 
-class ReportView(ScrollView, can_focus=True):
+class ReportView(FrameStyle, ScrollView, can_focus=True):
     """Shows one report's body with headings, figures and search hits styled."""
 
     BINDINGS = [

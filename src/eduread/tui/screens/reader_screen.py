@@ -39,6 +39,8 @@ SMALL_LIBRARY = 50  # a library this small opens with every folder expanded
 class ReaderScreen(Screen[None]):
     """Read one report; browse the library; find in the report; bookmark; compare."""
 
+    AUTO_FOCUS = "ReportView"  # the restored report has the keys; an empty library gives them to the tree
+
     BINDINGS = [
         Binding("slash", "find", "Find in report"),
         Binding("n", "next_hit(1)", "Next match", show=False),
@@ -166,6 +168,7 @@ class ReaderScreen(Screen[None]):
         self._built = True
         self._apply_layout(self.size.width)
         if self.view.report is not None and self.current_num is not None:
+            self._show_note_marks(self.current_num)
             self._panel().show(self.view.report, self._keywords_of(self.current_num))
         self.reader_app.after_first_frame()
 
@@ -262,8 +265,8 @@ class ReaderScreen(Screen[None]):
             if span is not None and not span[0] <= start < span[1]:
                 start = span[0]
         view.show(report, start)
-        self._show_note_marks(num)
-        if self._built:
+        if self._built:  # the first report's notes and panel come after the first frame
+            self._show_note_marks(num)
             self._panel().show(report, self._keywords_of(num))
         if find:
             self.find_text(find, at=offset)
