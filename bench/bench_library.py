@@ -13,7 +13,8 @@ Every figure is a median of R runs (default 5) in this one run, beside its basel
 - the first page in-process (p50 / p95 of Searcher.search);
 - counts against a plain scan of every stored body;
 - `eduread list` piped against the sqlite3 command line running the same query;
-- import with keywords end to end, and the longest write transaction it held;
+- import as `eduread import` does it (the same call: parse, store, index, keywords, topic shares)
+  into a new library, and the longest write transaction it held;
 - the library folder (database + index) against the text's UTF-8 size.
 """
 
@@ -33,8 +34,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from eduread.commands.library_cmds import import_files
 from eduread.library import store
-from eduread.library.importer import import_paths
 from eduread.library.search import Searcher, occurrences
 from eduread.library.store import Library
 from eduread.text.matching import match_form
@@ -217,7 +218,7 @@ def bench_corpus(name: str, texts: list[str], queries: dict[str, list[str]], wor
     longest: list[float] = []
     with timed_transactions(longest):
         started = time.perf_counter()
-        result = import_paths(lib, [str(corpus)])  # as `eduread import`: parse, store, index, keywords
+        result = import_files(lib, [str(corpus)])  # `eduread import`'s own call: keywords, topic shares
         import_s = time.perf_counter() - started
     lib.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     body_bytes = sum(len(b.encode("utf-8")) for (b,) in lib.conn.execute("SELECT body FROM texts"))

@@ -71,6 +71,36 @@ def test_topic_accuracy_on_hand_labels(seeds: dict[str, Report]) -> None:
     assert right / total >= 0.95, misses
 
 
+def test_section_scores_read_from_the_report_s_occurrences_equal_a_scan_of_each_section(
+    seeds: dict[str, Report], monkeypatch
+) -> None:
+    from eduread.analysis import topics
+
+    sections = 0
+    for report in seeds.values():
+        occurrences = topics._Occurrences(report.body)
+        for section in report.all_sections():
+            stretch = report.body[section.title_end : section.end]
+            assert occurrences.score(section.title_end, section.end) == topics.score_text(stretch)
+            sections += 1
+    assert sections > 100
+    # a keyword whose occurrences can overlap (教育教育教育 holds 教育教育 once to str.count, not twice)
+    words = [(*topics.taxonomy()[0].keywords, ("教育教育", 1.0))]
+    changed = (topics.Topic(topics.taxonomy()[0].id, "test", words[0]), *topics.taxonomy()[1:])
+    monkeypatch.setattr(topics, "taxonomy", lambda: changed)
+    topics._keywords_by_head.cache_clear()
+    topics._overlapping.cache_clear()
+    try:
+        body = "一、教育教育教育。二、学校教育教育教育教育"
+        occurrences = topics._Occurrences(body)
+        for start, end in ((0, len(body)), (2, 9), (4, 8), (10, len(body))):
+            assert occurrences.score(start, end) == topics.score_text(body[start:end])
+        assert occurrences.score(0, len(body))[changed[0].id] >= 3.0
+    finally:
+        topics._keywords_by_head.cache_clear()
+        topics._overlapping.cache_clear()
+
+
 def test_teacher_sections_of_three_cities_share_a_row(seeds: dict[str, Report]) -> None:
     huaihua, chongchuan, changsha = seeds[HUAIHUA], seeds[CHONGCHUAN], seeds[CHANGSHA]
     teachers = find(huaihua, "(四)教师队伍建设成效明显")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -66,6 +67,13 @@ def _keywords_by_head() -> dict[str, list[tuple[int, int, str, float]]]:
     return index
 
 
+@lru_cache(maxsize=1)
+def _overlapping() -> frozenset[str]:
+    """The keywords two occurrences of which can overlap (它们它们: a prefix that is also a suffix)."""
+    words = (word for topic in taxonomy() for word, _ in topic.keywords)
+    return frozenset(w for w in words if any(w[:k] == w[-k:] for k in range(1, len(w))))
+
+
 def score_text(text: str) -> dict[str, float]:
     """Weighted keyword hits of each topic in a stretch of text (topics with no hit left out).
 
@@ -79,6 +87,55 @@ def score_text(text: str) -> dict[str, float]:
             n = text.count(word)
             if n:
                 hits.append((t, k, weight * n))
+    return _summed(hits)
+
+
+class _Occurrences:
+    """Where each keyword occurs in a report's body, so that a section's score (its body holds its
+    sub-sections' bodies) is read from the occurrences within it instead of scanning it again.
+
+    For a keyword that cannot overlap itself, what `str.count` finds in a stretch is exactly the
+    occurrences that lie wholly inside it; any other keyword is counted in the stretch itself.
+    """
+
+    def __init__(self, body: str) -> None:
+        self.body = body
+        self.starts: list[int] = []
+        self.found: list[tuple[int, int, int, int, float]] = []  # (start, end, topic, keyword, weight)
+        self.counted: list[tuple[int, int, str, float]] = []
+        index = _keywords_by_head()
+        overlapping = _overlapping()
+        for head in set(body).intersection(index):
+            for t, k, word, weight in index[head]:
+                if word in overlapping:
+                    self.counted.append((t, k, word, weight))
+                    continue
+                at = body.find(word)
+                while at >= 0:
+                    self.found.append((at, at + len(word), t, k, weight))
+                    at = body.find(word, at + len(word))
+        self.found.sort()
+        self.starts = [f[0] for f in self.found]
+
+    def score(self, start: int, end: int) -> dict[str, float]:
+        """`score_text(body[start:end])`, the same sums in the same order."""
+        counts: Counter[tuple[int, int]] = Counter()
+        weights: dict[tuple[int, int], float] = {}
+        for _at, stop, t, k, weight in self.found[
+            bisect_left(self.starts, start) : bisect_left(self.starts, end)
+        ]:
+            if stop <= end:
+                counts[t, k] += 1
+                weights[t, k] = weight
+        hits = [(t, k, weights[t, k] * n) for (t, k), n in counts.items()]
+        if self.counted:
+            text = self.body[start:end]
+            hits += [(t, k, w * n) for t, k, word, w in self.counted if (n := text.count(word))]
+        return _summed(hits)
+
+
+def _summed(hits: list[tuple[int, int, float]]) -> dict[str, float]:
+    """Hits summed per topic in the taxonomy's keyword order, topics in the taxonomy's order."""
     hits.sort()
     topics = taxonomy()
     scores: dict[str, float] = {}
@@ -110,10 +167,11 @@ def _argmax(scores: dict[str, float]) -> str | None:
 def classify(report: Report) -> dict[int, SectionTopics]:
     """Topics of every section, keyed by the section's start offset (unique within a report)."""
     out: dict[int, SectionTopics] = {}
+    occurrences = _Occurrences(report.body)
 
     def visit(section: Section) -> SectionTopics:
         title = score_text(section.title)
-        body = score_text(report.body[section.title_end : section.end])
+        body = occurrences.score(section.title_end, section.end)
         scores = _combine(title, body)
         primary = _argmax(scores)
         if section.children:

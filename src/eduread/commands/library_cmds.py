@@ -7,13 +7,15 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 from eduread.library.store import MIN_PREFIX, Library, LibraryError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a few ms of every command)
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from eduread.library.importer import ImportResult
 
 
 def _console() -> Console:
@@ -86,21 +88,50 @@ def with_library(
             pass
 
 
+def import_files(
+    library: Library,
+    paths: list[str],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    reports_only: bool = False,
+    keywords: bool = True,
+    topics_shown: Callable[[int], AbstractContextManager] | None = None,
+) -> ImportResult:
+    """What `eduread import` does with the files (the benches time this same call).
+
+    Each report's topic shares (what `eduread topics` reads) are worked out where it is parsed;
+    reports stored before without them, or by an older eduread, get theirs afterwards.
+    """
+    from eduread.analysis.coverage import fill_missing, report_shares, store_shares, version
+    from eduread.library import topic_store
+    from eduread.library.importer import import_paths
+
+    result = import_paths(
+        library,
+        paths,
+        progress=progress,
+        reports_only=reports_only,
+        keywords=keywords,
+        derive=report_shares,
+        store_derived=store_shares(library),
+    )
+    missing = topic_store.missing(library.conn, version())
+    if missing:
+        with topics_shown(len(missing)) if topics_shown else nullcontext(None) as update:
+            fill_missing(library, update)
+    return result
+
+
 def _import(library: Library, args: argparse.Namespace) -> int:
     from rich.text import Text
 
-    from eduread.library.importer import expand, import_paths
+    from eduread.library.importer import PARALLEL_FROM, expand
     from eduread.text.names import shown_name
 
     files, _ = expand(args.paths)
     console = _console()
-    from eduread.analysis.coverage import fill_missing, report_shares, store_shares, version
-    from eduread.library import topic_store
-    from eduread.library.importer import PARALLEL_FROM
-
     with _progress("importing", len(files)) as update:
-        # Each report's topic shares (what `eduread topics` reads) are worked out where it is parsed.
-        result = import_paths(
+        result = import_files(
             library,
             args.paths,
             progress=update,
@@ -108,13 +139,8 @@ def _import(library: Library, args: argparse.Namespace) -> int:
             # A few files are stored without keywords (loading jieba's tables would be most of the
             # wait); the reader finds them in the background, as for the bundled reports.
             keywords=len(files) >= PARALLEL_FROM,
-            derive=report_shares,
-            store_derived=store_shares(library),
+            topics_shown=lambda count: _progress("finding section topics", count),
         )
-    missing = topic_store.missing(library.conn, version())  # reports stored before, or by an older eduread
-    if missing:
-        with _progress("finding section topics", len(missing)) as update:
-            fill_missing(library, update)
     for path, reason in result.failed + result.skipped:
         _err(f"{shown_name(path)}: {reason}")
     for path, reason in result.not_reports:

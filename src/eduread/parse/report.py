@@ -133,13 +133,17 @@ def parse_text(
     )
 
 
+_CJK_RUNS = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
+_LATIN_RUNS = re.compile("[A-Za-z]+")
+
+
 def _check_is_text(body: str, source_name: str) -> None:
     """Refuse only what is plainly not Chinese prose; everything else is parsed and classified."""
     if not body.strip():
         raise ReportError(source_name, "no text after removing the page's chrome")
     sample = without_glosses(body[:5000])
-    cjk = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf")
-    latin = sum(1 for ch in sample if ch.isascii() and ch.isalpha())
+    cjk = sum(map(len, _CJK_RUNS.findall(sample)))
+    latin = sum(map(len, _LATIN_RUNS.findall(sample)))
     if cjk < 0.3 * (cjk + latin):
         raise ReportError(source_name, "not Chinese text (mostly other script)")
 

@@ -224,7 +224,10 @@ def parse_meta_line(line: str) -> dict[str, str]:
 
 def is_meta_line(line: str) -> bool:
     """A row of the site's metadata table or its 发布时间/来源 byline."""
-    folded = match_form(line)
+    return _is_meta(match_form(line))
+
+
+def _is_meta(folded: str) -> bool:
     if _META_LINE.match(folded):
         return True
     # '2014-03-14 来源:记者站 浏览数:' — a date, then keys
@@ -233,7 +236,10 @@ def is_meta_line(line: str) -> bool:
 
 def is_cruft_line(line: str) -> bool:
     """A breadcrumb, share, footer, navigation or pipe-only line that is never part of a report."""
-    stripped = match_form(line.strip())
+    return _is_cruft(match_form(line.strip()))
+
+
+def _is_cruft(stripped: str) -> bool:
     if _PIPES.match(stripped) or _MARKUP_LEFT.match(stripped):
         return True
     if len(stripped) <= 160 and _NAV.match(stripped) and "。" not in stripped:
@@ -294,23 +300,23 @@ def _strip_chrome(lines: list[str], meta: PageMeta) -> list[str]:
         if not line:
             kept.append("")
             continue
+        folded = match_form(line)  # one character for one: stripping it strips the line
         if pending is not None:
-            folded = match_form(line)
             if not _META_LINE.match(folded):
                 _absorb_meta(meta, {pending: line})
                 pending = None
                 continue
             pending = None
-        bare = _BARE_KEY.match(match_form(line)) if i < 80 else None
+        bare = _BARE_KEY.match(folded) if i < 80 else None
         if bare:
             pending = re.sub(r"\s+", "", bare.group(1))
             if pending == "作者/来源":
                 pending = "来源"
             continue
-        if is_meta_line(line):
+        if _is_meta(folded):
             _absorb_meta(meta, parse_meta_line(line))
             continue
-        if is_cruft_line(line):
+        if _is_cruft(folded.strip()):
             continue
         kept.append(line.rstrip(" |").rstrip())
     return kept

@@ -165,6 +165,7 @@ class ReaderScreen(Screen[None]):
         await self.query_one("#right").mount(find, before="#statusbar")
         await self.query_one("#statusbar").mount(Static("", id="activity"))
         await self.mount(Footer())
+        self.refresh_bindings()  # the footer lists the keys of the focus, which had it before the footer came
         self._built = True
         self._apply_layout(self.size.width)
         if self.view.report is not None and self.current_num is not None:
