@@ -301,3 +301,22 @@ async def test_the_report_restored_at_start_shows_its_notes(tmp_path: Path) -> N
         await _settle(pilot, 6)
         assert app.reader.current_num == num
         assert app.query_one(ReportView)._notes == [(section.start, section.end)]
+
+
+async def test_figures_screen_filters_as_the_measure_is_typed(library: Library) -> None:
+    from eduread.tui.screens.figures_screen import SETTLE_S, FiguresScreen
+
+    screen = FiguresScreen(library)
+    app = Host(screen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot)
+        everything = len(screen.records)
+        assert screen.query_one("#f-what", Input).has_focus
+        await pilot.press(*"新增学位")  # no Enter: the table follows once typing pauses
+        await pilot.pause(SETTLE_S + 0.2)
+        await app.workers.wait_for_complete()
+        await _settle(pilot)
+        assert 0 < len(screen.records) < everything
+        assert screen.query_one(DataTable).row_count == 6
+        assert "2019" in _plot_text(screen)  # the measure's values charted over the years
+        assert screen.query_one("#f-what", Input).has_focus  # the typing was never taken away

@@ -11,7 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
+from textual.worker import get_current_worker
 
 from eduread.analysis.figures_across import COLUMNS, find_figures, main_measure, series, table_rows
 from eduread.library import figure_table
@@ -22,6 +24,7 @@ from eduread.tui.screens.charts import Chart
 SHOWN = ("place", "year", "part", "text", "value", "what", "section")
 MAX_SERIES = 8
 SHOW = 1000
+SETTLE_S = 0.3  # typing pauses this long before the filters are applied
 
 
 class FiguresScreen(Screen):
@@ -56,6 +59,9 @@ class FiguresScreen(Screen):
         self._sorted: tuple[int, bool] | None = None
         self.query_ms = 0.0
         self.chart_ms = 0.0
+        self._generation = 0  # the latest query asked for; an older one's answer is dropped
+        self._asked: dict | None = None  # the filters of the latest query
+        self._settle: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="figure-filters"):
@@ -121,12 +127,53 @@ class FiguresScreen(Screen):
 
     def run_query(self) -> None:
         """Query with the filters typed, fill the table and draw the chart."""
+        self._generation += 1
+        self._asked = self._filters()
         started = time.perf_counter()
-        self.records = find_figures(self.library, **self._filters())
-        self.query_ms = (time.perf_counter() - started) * 1000
+        records = find_figures(self.library, **self._asked)
+        self._show_records(records, (time.perf_counter() - started) * 1000, self._generation)
+
+    def _show_records(self, records: list[FigureRecord], query_ms: float, generation: int) -> None:
+        if generation != self._generation:  # the filters changed while it ran
+            return
+        self.records = records
+        self.query_ms = query_ms
         self._sorted = None
         self._fill_table()
         self.draw_chart()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """The filters apply as they are typed, once typing pauses (Enter applies them at once)."""
+        if not (event.input.id or "").startswith("f-") or not self.is_mounted:
+            return
+        if self._settle is not None:
+            self._settle.stop()
+            self._settle = None
+        if self._filters() != self._asked:
+            self._settle = self.set_timer(SETTLE_S, self._query_typed)
+
+    def _query_typed(self) -> None:
+        self._settle = None
+        self._generation += 1
+        self._asked = self._filters()
+        self._say("filtering…")
+        self._query_in_thread(self._asked, self._generation)
+
+    @work(thread=True, exclusive=True, group="figures-query")
+    def _query_in_thread(self, filters: dict, generation: int) -> None:
+        """A query off the UI thread, on a connection of its own: typing goes on while it runs."""
+        from eduread.library.store import Library
+
+        started = time.perf_counter()
+        lib = Library(self.library.folder, seed=False)
+        try:
+            records = find_figures(lib, **filters)
+        finally:
+            lib.close()
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(
+                self._show_records, records, (time.perf_counter() - started) * 1000, generation
+            )
 
     def _fill_table(self) -> None:
         """The first SHOW figures in the current order (a table of thousands takes long to build)."""
@@ -178,6 +225,9 @@ class FiguresScreen(Screen):
         self.chart_ms = (time.perf_counter() - started) * 1000
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        if self._settle is not None:
+            self._settle.stop()
+            self._settle = None
         self.run_query()
         self.query_one(DataTable).focus()
 
