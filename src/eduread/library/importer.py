@@ -6,6 +6,7 @@ import glob
 import multiprocessing
 import os
 import sys
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from eduread.text.read import UnsupportedFormat, read_document
 BATCH = 200
 PARALLEL_FROM = 16  # fewer files are not worth starting workers for
 WINDOW = 400
+CHUNK = 8
 
 
 @dataclass
@@ -181,6 +183,11 @@ def prepare(path: Path, keywords: bool, derive: Derive | None = None) -> Prepare
     return prepared
 
 
+def prepare_many(paths: list[Path], keywords: bool, derive: Derive | None = None) -> list[Prepared]:
+    """`prepare` of a few files: one task of a worker, so the pipe carries fewer, larger messages."""
+    return [prepare(path, keywords, derive) for path in paths]
+
+
 PR_SET_PDEATHSIG = 1
 
 
@@ -236,11 +243,18 @@ def _prepared(
         max_workers=count, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
     ) as pool:
         try:
-            for start in range(0, len(files), WINDOW):  # a window at a time bounds memory
-                window = files[start : start + WINDOW]
-                yield from pool.map(
-                    prepare, window, [keywords] * len(window), [derive] * len(window), chunksize=8
-                )
+            # CHUNK files a task, at most WINDOW files asked for and not yet taken: memory stays
+            # bounded, and the workers go on while this process writes a batch (a new task is
+            # asked for as each is taken, not a window at a time once the last is written).
+            chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
+            asked = deque(pool.submit(prepare_many, c, keywords, derive) for c in chunks[: WINDOW // CHUNK])
+            following = iter(chunks[WINDOW // CHUNK :])
+            while asked:
+                done = asked.popleft().result()
+                chunk = next(following, None)
+                if chunk is not None:
+                    asked.append(pool.submit(prepare_many, chunk, keywords, derive))
+                yield from done
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
