@@ -227,7 +227,7 @@ def bench_corpus(name: str, texts: list[str], queries: dict[str, list[str]], wor
     total = folder_size(home)
     print(f"\n## corpus `{name}`: {len(texts)} reports, {text_bytes / 1e6:.0f} MB of UTF-8 text")
     print(
-        f"import with keywords: {len(result.imported) / import_s:.0f} reports/s ({import_s:.1f} s, "
+        f"import as `eduread import` (keywords, topic shares): {len(result.imported) / import_s:.0f} reports/s ({import_s:.1f} s, "
         f"{len(result.failed)} failed); longest write transaction {max(longest):.2f} s"
     )
     print(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -240,18 +241,33 @@ async def test_export_dialog_asks_before_replacing_a_file(library: Library, tmp_
         assert not list(tmp_path.glob(".eduread-*"))  # no temporary file left behind
 
 
-async def test_figures_screen_lists_figures_of_a_library_from_before_the_table(library: Library) -> None:
-    from eduread.tui.screens.figures_screen import FiguresScreen
+async def test_figures_screen_lists_figures_of_a_library_from_before_the_table(
+    library: Library, monkeypatch
+) -> None:
+    from eduread.library import figure_table
+    from eduread.tui.screens.figures_screen import SETTLE_S, FiguresScreen
 
     library.conn.execute("DELETE FROM figures")
     library.conn.execute("DELETE FROM figures_done")
+    library.conn.commit()
+    fills = []
+    real_fill = figure_table.fill_missing
+
+    def slow_fill(*args, **kwargs):  # as in a large library: the listing takes a while
+        fills.append(1)
+        time.sleep(SETTLE_S * 2)
+        return real_fill(*args, **kwargs)
+
+    monkeypatch.setattr(figure_table, "fill_missing", slow_fill)
     screen = FiguresScreen(library, what="新增学位")
     app = Host(screen)
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(SETTLE_S * 3)
         await _settle(pilot)
         await app.workers.wait_for_complete()
         await _settle(pilot)
         assert screen.query_one(DataTable).row_count == 6
+        assert fills == [1]  # one listing of the older reports, not one per query
 
 
 async def test_a_note_on_a_sub_section_of_a_one_line_report_ends_with_it(tmp_path: Path) -> None:

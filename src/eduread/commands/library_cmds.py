@@ -92,32 +92,38 @@ def import_files(
     library: Library,
     paths: list[str],
     *,
-    progress: Callable[[int, int], None] | None = None,
     reports_only: bool = False,
-    keywords: bool = True,
-    topics_shown: Callable[[int], AbstractContextManager] | None = None,
+    shown: Callable[[str, int], AbstractContextManager[Callable[[int, int], None]]] | None = None,
 ) -> ImportResult:
-    """What `eduread import` does with the files (the benches time this same call).
+    """What `eduread import` does with the files (bench_library.py times this same call).
 
     Each report's topic shares (what `eduread topics` reads) are worked out where it is parsed;
-    reports stored before without them, or by an older eduread, get theirs afterwards.
+    reports stored before without them, or by an older eduread, get theirs afterwards. `shown`
+    opens a progress display for a step (its label and total), one step after the other.
     """
     from eduread.analysis.coverage import fill_missing, report_shares, store_shares, version
     from eduread.library import topic_store
-    from eduread.library.importer import import_paths
+    from eduread.library.importer import PARALLEL_FROM, expand, import_paths
 
-    result = import_paths(
-        library,
-        paths,
-        progress=progress,
-        reports_only=reports_only,
-        keywords=keywords,
-        derive=report_shares,
-        store_derived=store_shares(library),
-    )
+    def step(label: str, total: int) -> AbstractContextManager[Callable[[int, int], None] | None]:
+        return shown(label, total) if shown else nullcontext(None)
+
+    files, _ = expand(paths)
+    with step("importing", len(files)) as update:
+        result = import_paths(
+            library,
+            paths,
+            progress=update,
+            reports_only=reports_only,
+            # A few files are stored without keywords (loading jieba's tables would be most of the
+            # wait); the reader finds them in the background, as for the bundled reports.
+            keywords=len(files) >= PARALLEL_FROM,
+            derive=report_shares,
+            store_derived=store_shares(library),
+        )
     missing = topic_store.missing(library.conn, version())
     if missing:
-        with topics_shown(len(missing)) if topics_shown else nullcontext(None) as update:
+        with step("finding section topics", len(missing)) as update:
             fill_missing(library, update)
     return result
 
@@ -125,22 +131,10 @@ def import_files(
 def _import(library: Library, args: argparse.Namespace) -> int:
     from rich.text import Text
 
-    from eduread.library.importer import PARALLEL_FROM, expand
     from eduread.text.names import shown_name
 
-    files, _ = expand(args.paths)
     console = _console()
-    with _progress("importing", len(files)) as update:
-        result = import_files(
-            library,
-            args.paths,
-            progress=update,
-            reports_only=args.reports_only,
-            # A few files are stored without keywords (loading jieba's tables would be most of the
-            # wait); the reader finds them in the background, as for the bundled reports.
-            keywords=len(files) >= PARALLEL_FROM,
-            topics_shown=lambda count: _progress("finding section topics", count),
-        )
+    result = import_files(library, args.paths, reports_only=args.reports_only, shown=_progress)
     for path, reason in result.failed + result.skipped:
         _err(f"{shown_name(path)}: {reason}")
     for path, reason in result.not_reports:

@@ -135,8 +135,9 @@ class ReaderApp(App[None]):
         from eduread.tui.toast import install
 
         install()  # notifications come after the first frame
-        if self._theme_errors:
+        if self._theme_errors:  # said once (after seeding, this runs again)
             self.notify("\n".join(self._theme_errors), severity="warning", markup=False)
+            self._theme_errors = []
         if self._needs_preparing:
             self._seed()
             return

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import get_current_worker
 
 from eduread.analysis.figures_across import COLUMNS, find_figures, main_measure, series, table_rows
+from eduread.errors import one_line
 from eduread.library import figure_table
 from eduread.library.figure_table import FigureRecord
 from eduread.tui.messages import OpenReport
@@ -61,6 +62,7 @@ class FiguresScreen(Screen):
         self.chart_ms = 0.0
         self._generation = 0  # the latest query asked for; an older one's answer is dropped
         self._asked: dict | None = None  # the filters of the latest query
+        self._filling = False  # rows of older reports being listed
         self._settle: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -82,6 +84,8 @@ class FiguresScreen(Screen):
         self._layout(self.size.width)
         (self.query_one("#f-what", Input) if not self.initial_what else table).focus()
         if figure_table.missing(self.library.conn):
+            self._filling = True  # typing waits for the rows: the query after them takes the filters
+            self._asked = self._filters()
             self._say("listing the figures of reports stored before this version…")
             self._fill()
         else:
@@ -92,20 +96,30 @@ class FiguresScreen(Screen):
         """Reports stored before the figures table get their rows here, off the UI thread."""
         from eduread.library.store import Library
 
-        lib = Library(self.library.folder, seed=False)
         try:
-            figure_table.fill_missing(
-                lib,
-                lambda done, total: self.app.call_from_thread(
-                    self._say, f"listing figures: {done:,}/{total:,}"
-                ),
-            )
-        finally:
-            lib.close()
-        self.app.call_from_thread(self.run_query)
+            lib = Library(self.library.folder, seed=False)
+            try:
+                figure_table.fill_missing(
+                    lib,
+                    lambda done, total: self.app.call_from_thread(
+                        self._say, f"listing figures: {done:,}/{total:,}"
+                    ),
+                )
+            finally:
+                lib.close()
+        except Exception as err:  # a locked or damaged library: said on the screen, never a crash
+            self.app.call_from_thread(self._say, f"the figures could not be listed: {one_line(str(err))}")
+            return
+        self.app.call_from_thread(self._filled)
+
+    def _filled(self) -> None:
+        self._filling = False
+        if self.is_attached:
+            self.run_query()
 
     def _say(self, text: str) -> None:
-        self.query_one("#figure-summary", Static).update(Text(text))
+        if self.is_attached:
+            self.query_one("#figure-summary", Static).update(Text(text))
 
     def on_resize(self, event) -> None:
         self._layout(event.size.width)
@@ -134,7 +148,7 @@ class FiguresScreen(Screen):
         self._show_records(records, (time.perf_counter() - started) * 1000, self._generation)
 
     def _show_records(self, records: list[FigureRecord], query_ms: float, generation: int) -> None:
-        if generation != self._generation:  # the filters changed while it ran
+        if generation != self._generation or not self.is_attached:  # filters changed, or screen closed
             return
         self.records = records
         self.query_ms = query_ms
@@ -149,11 +163,13 @@ class FiguresScreen(Screen):
         if self._settle is not None:
             self._settle.stop()
             self._settle = None
-        if self._filters() != self._asked:
+        if self._filters() != self._asked and not self._filling:
             self._settle = self.set_timer(SETTLE_S, self._query_typed)
 
     def _query_typed(self) -> None:
         self._settle = None
+        if self._filling or not self.is_attached:
+            return
         self._generation += 1
         self._asked = self._filters()
         self._say("filtering…")
@@ -165,11 +181,15 @@ class FiguresScreen(Screen):
         from eduread.library.store import Library
 
         started = time.perf_counter()
-        lib = Library(self.library.folder, seed=False)
         try:
-            records = find_figures(lib, **filters)
-        finally:
-            lib.close()
+            lib = Library(self.library.folder, seed=False)
+            try:
+                records = find_figures(lib, **filters)
+            finally:
+                lib.close()
+        except Exception as err:  # a locked or damaged library: said on the screen, never a crash
+            self.app.call_from_thread(self._say, f"the figures could not be read: {one_line(str(err))}")
+            return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(
                 self._show_records, records, (time.perf_counter() - started) * 1000, generation
@@ -204,7 +224,7 @@ class FiguresScreen(Screen):
         """The main measure's values per place over the years, targets (plans) apart from outcomes."""
         started = time.perf_counter()
         chart = self.query_one(Chart)
-        filters = self._filters()
+        filters = self._asked or self._filters()  # those the records were found by
         measure = main_measure(self.records)
         if measure is None:
             chart.clear("no figures: change the filters")
@@ -280,7 +300,7 @@ class FiguresScreen(Screen):
     def action_export(self) -> None:
         from eduread.tui.screens.export_dialog import ExportDialog
 
-        what = self._filters()["what"] or "figures"
+        what = (self._asked or self._filters())["what"] or "figures"
         self.app.push_screen(
             ExportDialog(COLUMNS, table_rows(self.records), f"{what}.xlsx", sheet="figures"), self._exported
         )
