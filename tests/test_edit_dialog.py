@@ -62,3 +62,21 @@ async def test_a_year_out_of_range_is_refused_in_the_form(tmp_path: Path) -> Non
     library = Library(folder)
     assert library.correction(num) is None
     library.close()
+
+
+async def test_the_form_wraps_a_long_reading_in_a_narrow_terminal(tmp_path: Path) -> None:
+    folder = seeded_library(tmp_path)
+    num = report_num(folder, "崇川")  # a long title of two parts
+    app = ReaderApp(folder, open_num=num)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        app.reader.view.focus()
+        await pilot.press("e")
+        await _settle(pilot)
+        reading = app.screen.query("Label")[1]
+        text = str(reading.render())
+        assert "to check:" in text
+        # every character is on screen: the label is as tall as its text needs at its width
+        from rich.cells import cell_len
+
+        assert reading.size.height >= -(-cell_len(text) // reading.size.width) > 1

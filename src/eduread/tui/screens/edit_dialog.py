@@ -42,6 +42,7 @@ class EditDialog(ModalScreen[bool]):
     EditDialog { align: center middle; }
     EditDialog > Vertical { width: 80%; max-width: 90; height: auto; max-height: 100%; border: round $accent;
                             background: $panel; padding: 0 1; overflow-y: auto; }
+    EditDialog Label { width: 100%; }  /* a long title or reading wraps in a narrow terminal */
     EditDialog Label.field { color: $text-muted; }
     EditDialog #edit-message { color: $text-muted; }
     EditDialog #edit-message.-warn { color: $warning; }

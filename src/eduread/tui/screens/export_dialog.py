@@ -23,6 +23,7 @@ class ExportDialog(ModalScreen[Path | None]):
     ExportDialog { align: center middle; }
     ExportDialog > Vertical { width: 80%; max-width: 100; height: auto; border: round $accent;
                               background: $panel; padding: 0 1; }
+    ExportDialog Label { width: 100%; }  /* wraps in a narrow terminal */
     ExportDialog #export-message { color: $text-muted; }
     ExportDialog #export-message.-warn { color: $warning; }
     """

@@ -69,7 +69,7 @@ class NoteDialog(ModalScreen[int | None]):
     NoteDialog > Vertical { width: 90%; height: 90%; border: round $accent; background: $panel; padding: 0 1; }
     NoteDialog OptionList { height: 1fr; }
     NoteDialog Input { margin: 0; }
-    NoteDialog .hint { color: $text-muted; height: auto; }
+    NoteDialog .hint { color: $text-muted; height: auto; width: 100%; }  /* wraps in a narrow terminal */
     """
 
     def __init__(self, library, report, num: int, offset: int, note: notes.Note | None = None) -> None:
