@@ -16,15 +16,20 @@ async def _settle(pilot, rounds: int = 6) -> None:
         await pilot.pause()
 
 
+async def _open_form(app: ReaderApp, pilot) -> None:
+    """`e` on the report the reader opened."""
+    await _settle(pilot)
+    app.reader.view.focus()
+    await pilot.press("e")
+    await _settle(pilot)
+
+
 async def test_e_corrects_the_place_and_year_and_the_tree_follows(tmp_path: Path) -> None:
     folder = seeded_library(tmp_path)
     num = report_num(folder, "天门")
     app = ReaderApp(folder, open_num=num)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settle(pilot)
-        app.reader.view.focus()
-        await pilot.press("e")
-        await _settle(pilot)
+        await _open_form(app, pilot)
         assert isinstance(app.screen, EditDialog)
         assert (
             "天门市" in str(app.screen.query_one("Label").render())
@@ -48,10 +53,7 @@ async def test_a_year_out_of_range_is_refused_in_the_form(tmp_path: Path) -> Non
     num = report_num(folder, "怀化")
     app = ReaderApp(folder, open_num=num)
     async with app.run_test(size=(120, 35)) as pilot:
-        await _settle(pilot)
-        app.reader.view.focus()
-        await pilot.press("e")
-        await _settle(pilot)
+        await _open_form(app, pilot)
         await pilot.press("tab", *"99999", "enter")
         await _settle(pilot)
         assert isinstance(app.screen, EditDialog)
@@ -69,10 +71,7 @@ async def test_the_form_wraps_a_long_reading_in_a_narrow_terminal(tmp_path: Path
     num = report_num(folder, "崇川")  # a long title of two parts
     app = ReaderApp(folder, open_num=num)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settle(pilot)
-        app.reader.view.focus()
-        await pilot.press("e")
-        await _settle(pilot)
+        await _open_form(app, pilot)
         reading = app.screen.query("Label")[1]
         text = str(reading.render())
         assert "to check:" in text
