@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import Input
+
 from conftest import report_num, seeded_library
 from eduread.library.store import Library
 from eduread.parse.model import Correction
@@ -79,3 +81,43 @@ async def test_the_form_wraps_a_long_reading_in_a_narrow_terminal(tmp_path: Path
         from rich.cells import cell_len
 
         assert reading.size.height >= -(-cell_len(text) // reading.size.width) > 1
+
+
+async def test_a_year_in_question_comes_filled_in_and_saving_settles_it(tmp_path: Path) -> None:
+    from eduread.library.importer import import_paths
+
+    folder = seeded_library(tmp_path)
+    source = tmp_path / "tianmen.txt"  # a repost whose title says 2024 where the text is of 2015
+    source.write_text(
+        "天门市教育局2024年工作总结\n\n2015年，全市教育系统坚持立德树人，学校教育教学质量稳步提升。\n"
+        "一、基本情况\n2015年全市新增学位1200个，培训教师3000人次，学校建设稳步推进。\n"
+        "二、存在问题\n2015年教育工作仍有不足，学校发展不平衡。\n",
+        encoding="utf-8",
+    )
+    library = Library(folder)
+    num = import_paths(library, [str(source)], keywords=False).nums[0]
+    assert library.entry(num).review and library.entry(num).group == "review"
+    library.close()
+    app = ReaderApp(folder, open_num=num)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _open_form(app, pilot)
+        assert app.screen.query_one("#edit-year", Input).value == "2015"
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        assert not isinstance(app.screen, EditDialog)
+    library = Library(folder)
+    assert library.correction(num) == Correction(year=2015)
+    assert library.entry(num).review == [] and library.entry(num).group == "report"
+    library.close()
+
+
+async def test_saving_the_form_unchanged_says_nothing_was_set(tmp_path: Path) -> None:
+    folder = seeded_library(tmp_path)
+    app = ReaderApp(folder, open_num=report_num(folder, "怀化"))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _open_form(app, pilot)
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        assert not isinstance(app.screen, EditDialog)
+        messages = [str(n.message) for n in app._notifications]
+        assert any("nothing set" in m for m in messages) and not any("corrected" in m for m in messages)

@@ -35,7 +35,7 @@ class EditDialog(ModalScreen[bool]):
     """Returns True when corrections were stored, False when cancelled."""
 
     BINDINGS = [
-        Binding("escape", "dismiss(False)", "Cancel"),
+        Binding("escape", "dismiss(None)", "Cancel"),
         Binding("ctrl+s", "save", "Save"),
     ]
     DEFAULT_CSS = """
@@ -54,6 +54,7 @@ class EditDialog(ModalScreen[bool]):
         self.num = num
         self.report = report
         self.before = correction or Correction()
+        self.asked = {item.split(":")[0].strip() for item in report.review}  # fields left to check
 
     def compose(self) -> ComposeResult:
         report = self.report
@@ -61,6 +62,8 @@ class EditDialog(ModalScreen[bool]):
         first = report.parts[0] if report.parts else None
         kind = "other" if report.doc_class == "other" else (first.kind if first else Select.BLANK)
         unsettled = "; ".join(report.review) if report.review else "nothing"
+        # a year in question comes filled in with the one read, so saving it settles the question
+        asked_year = first.year if "year" in self.asked and first and first.year else None
         with Vertical():
             yield Label(Text(f"Correct {report.title or report.id[:10]}", style="bold"))
             yield Label(Text(f"as read: {place}, parts {self._parts()}; to check: {unsettled}"))
@@ -73,7 +76,7 @@ class EditDialog(ModalScreen[bool]):
             )
             yield Label(Text("year of its (first) part"), classes="field")
             yield Input(
-                value=str(self.before.year or ""),
+                value=str(self.before.year or asked_year or ""),
                 placeholder=str(first.year) if first and first.year else "year",
                 type="integer",
                 id="edit-year",
@@ -118,7 +121,9 @@ class EditDialog(ModalScreen[bool]):
         correction = Correction(
             place=place or None,
             year=year,
-            kind=kind if isinstance(kind, str) and kind != parsed_kind else self.before.kind,
+            kind=kind
+            if isinstance(kind, str) and (kind != parsed_kind or "kind" in self.asked)
+            else self.before.kind,
             title=title or None,
         )
         try:
@@ -128,4 +133,4 @@ class EditDialog(ModalScreen[bool]):
         except LibraryError as err:
             self._say(str(err))
             return
-        self.dismiss(True)
+        self.dismiss(not (correction.is_empty() and self.before.is_empty()))  # False: nothing was set
