@@ -148,6 +148,12 @@ def test_a_bad_year_is_one_line(home: Path, command: str, year: str) -> None:
     assert "year" in line and "--help" in line
 
 
+@pytest.mark.parametrize("word", ["review", "serach", "lst"])
+def test_a_mistyped_command_is_named_with_the_commands(home: Path, word: str) -> None:
+    line = clean(eduread(home, word), 2, lines=1)[0]
+    assert line.startswith(f"eduread: {word}: no such command or file") and "search" in line
+
+
 QUERIES = [
     "\udcff",  # the issue's `search $'\xff'`: a byte that is not UTF-8 in argv
     "\udcff\udcfe",

@@ -298,6 +298,13 @@ def entry() -> None:
     sys.exit(code)
 
 
+def _mistyped_command(word: str) -> bool:
+    """A bare word that names no file, as `eduread review` or `eduread serach`: surely not a report."""
+    import os
+
+    return word.isascii() and word.isalpha() and not os.path.lexists(word)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
     for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character gets an escape
@@ -308,9 +315,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     library, args_list = _take_library(args_list)
     first = next((a for a in args_list if not a.startswith("-")), None)
     if first not in COMMANDS and not any(a in ("-h", "--help") for a in args_list):
+        path = args_list[0] if args_list else None
+        if path is not None and _mistyped_command(path):
+            print(
+                f"eduread: {_shown(path)}: no such command or file (commands: {', '.join(COMMANDS)})",
+                file=sys.stderr,
+            )
+            return 2
         from eduread.tui.launch import launch
 
-        path = args_list[0] if args_list else None
         return launch(path, library)
     if library:
         args_list = ["--library", library, *args_list]
