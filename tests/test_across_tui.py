@@ -336,3 +336,32 @@ async def test_figures_screen_filters_as_the_measure_is_typed(library: Library) 
         assert screen.query_one(DataTable).row_count == 6
         assert "2019" in _plot_text(screen)  # the measure's values charted over the years
         assert screen.query_one("#f-what", Input).has_focus  # the typing was never taken away
+
+
+@pytest.mark.parametrize(
+    "target", ["figures_screen:FiguresScreen", "trends_screen:TrendsScreen", "notes_screen:NotesScreen"]
+)
+async def test_escape_in_a_filter_goes_to_the_table_and_the_footer_says_so(
+    library: Library, target: str
+) -> None:
+    from importlib import import_module
+
+    module, _, name = target.partition(":")
+    screen = getattr(import_module(f"eduread.tui.screens.{module}"), name)(library)
+    app = Host(screen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot)
+        table = screen.query_one(DataTable)
+        if not table.row_count:  # a table with nothing in it: Escape goes straight back
+            table.add_column("x")
+            table.add_row("a row")
+        screen.query(Input).first().focus()
+        await _settle(pilot)
+        assert screen.active_bindings["escape"].binding.description == "To the table"
+        await pilot.press("escape")
+        await _settle(pilot)
+        assert app.screen is screen and table.has_focus
+        assert screen.active_bindings["escape"].binding.description == "Back"
+        await pilot.press("escape")
+        await _settle(pilot)
+        assert app.screen is not screen

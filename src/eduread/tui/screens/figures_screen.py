@@ -19,8 +19,10 @@ from eduread.analysis.figures_across import COLUMNS, find_figures, main_measure,
 from eduread.errors import one_line
 from eduread.library import figure_table
 from eduread.library.figure_table import FigureRecord
+from eduread.text.names import counted
 from eduread.tui.messages import OpenReport
 from eduread.tui.screens.charts import Chart
+from eduread.tui.screens.filtered_table import ESCAPE, FiltersOverTable
 
 SHOWN = ("place", "year", "part", "text", "value", "what", "section")
 MAX_SERIES = 8
@@ -28,11 +30,11 @@ SHOW = 1000
 SETTLE_S = 0.3  # typing pauses this long before the filters are applied
 
 
-class FiguresScreen(Screen):
+class FiguresScreen(FiltersOverTable, Screen):
     """Every figure of one measure (or kind, place, year) across the reports."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back"),
+        *ESCAPE,
         Binding("slash", "focus_filter", "Filter"),
         Binding("e", "export", "Export"),
         Binding("c", "toggle_chart", "Chart"),
@@ -217,7 +219,9 @@ class FiguresScreen(Screen):
             else ""
         )
         self.query_one("#figure-summary", Static).update(
-            Text(f"{len(self.records):,} figures in {reports:,} reports · {self.query_ms:.0f} ms{more}")
+            Text(
+                f"{counted(len(self.records), 'figure')} in {counted(reports, 'report')} · {self.query_ms:.0f} ms{more}"
+            )
         )
 
     def draw_chart(self) -> None:
@@ -253,13 +257,6 @@ class FiguresScreen(Screen):
 
     def action_focus_filter(self) -> None:
         self.query_one("#f-what", Input).focus()
-
-    def action_back(self) -> None:
-        focused = self.focused
-        if isinstance(focused, Input) and self.records:
-            self.query_one(DataTable).focus()
-            return
-        self.app.pop_screen()
 
     def action_toggle_chart(self) -> None:
         self.toggle_class("-nochart")

@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from eduread.library import notes
 from eduread.tui.messages import OpenReport
+from eduread.tui.screens.filtered_table import ESCAPE, FiltersOverTable
 
 AROUND = 80  # paragraphs offered for a passage, from the current section's start on
 
@@ -185,11 +186,11 @@ class NoteDialog(ModalScreen[int | None]):
         self.dismiss(notes.add_note(conn, self.num, start, end, text, codes, label=label))
 
 
-class NotesScreen(Screen):
+class NotesScreen(FiltersOverTable, Screen):
     """Every note across the library, filtered by code, place and year."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back"),
+        *ESCAPE,
         Binding("slash", "focus_filter", "Filter"),
         Binding("y", "copy", "Copy with citation"),
         Binding("w", "edit", "Edit"),
@@ -298,12 +299,6 @@ class NotesScreen(Screen):
 
     def action_focus_filter(self) -> None:
         self.query_one("#n-code", Input).focus()
-
-    def action_back(self) -> None:
-        if isinstance(self.focused, Input):
-            self.query_one(DataTable).focus()
-            return
-        self.app.pop_screen()
 
     def action_copy(self) -> None:
         from eduread.analysis.citation import quoted

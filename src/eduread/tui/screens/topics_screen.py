@@ -18,13 +18,14 @@ from textual.widgets.option_list import Option
 from eduread.analysis.coverage import Matrix, cell_sections, matrix, names, short_names
 from eduread.library import topic_store
 from eduread.tui.messages import OpenReport
+from eduread.tui.screens.filtered_table import ESCAPE, FiltersOverTable
 
 
-class TopicsScreen(Screen):
+class TopicsScreen(FiltersOverTable, Screen):
     """How much of their text places (or years) give each topic, darker for more."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back"),
+        *ESCAPE,
         Binding("b", "toggle_by", "By place/year"),
         Binding("slash", "focus_filter", "Filter"),
         Binding("e", "export", "Export"),
@@ -122,12 +123,6 @@ class TopicsScreen(Screen):
 
     def action_focus_filter(self) -> None:
         self.query_one(Input).focus()
-
-    def action_back(self) -> None:
-        if isinstance(self.focused, Input):
-            self.query_one(DataTable).focus()
-            return
-        self.app.pop_screen()
 
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
         if self.result is None:

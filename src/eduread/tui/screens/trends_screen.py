@@ -14,18 +14,20 @@ from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from eduread.analysis.trends import COLUMNS, TrendRow, trend
+from eduread.text.names import counted
 from eduread.tui.messages import OpenReport
 from eduread.tui.screens.charts import Chart
+from eduread.tui.screens.filtered_table import ESCAPE, FiltersOverTable
 
 BY = ("year", "place", "province", "kind")
 SNIPPET_SIDE = 24
 
 
-class TrendsScreen(Screen):
+class TrendsScreen(FiltersOverTable, Screen):
     """Occurrences of terms across the library, grouped by year, place, province or kind."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back"),
+        *ESCAPE,
         Binding("slash", "focus_terms", "Terms"),
         Binding("b", "cycle_by", "By year/place/province/kind"),
         Binding("e", "export", "Export"),
@@ -131,12 +133,6 @@ class TrendsScreen(Screen):
     def action_focus_terms(self) -> None:
         self.query_one(Input).focus()
 
-    def action_back(self) -> None:
-        if isinstance(self.focused, Input) and self.rows:
-            self.query_one(DataTable).focus()
-            return
-        self.app.pop_screen()
-
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         row = self.rows[int(event.row_key.value or 0)]
         if row.nums:
@@ -195,7 +191,7 @@ class ReportsWithTerm(ModalScreen[tuple[int, int, str] | None]):
             options.append(Option(line, id=str(len(self.targets))))
             self.targets.append((num, pos, self.row.term))
         with Vertical():
-            yield Label(Text(f"“{self.row.term}” · {self.row.key} · {len(self.targets)} reports"))
+            yield Label(Text(f"“{self.row.term}” · {self.row.key} · {counted(len(self.targets), 'report')}"))
             yield OptionList(*options)
 
     def on_mount(self) -> None:
