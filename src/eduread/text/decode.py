@@ -6,6 +6,8 @@ import codecs
 import re
 from dataclasses import dataclass, field
 
+from eduread.text.names import counted
+
 # Encodings Chinese government sites use; the detector only chooses among these.
 _CANDIDATES = ["utf_8", "gb18030", "big5", "utf_16"]
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
@@ -29,10 +31,6 @@ class Decoded:
     text: str
     encoding: str
     notes: list[str] = field(default_factory=list)
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -77,7 +75,7 @@ def _detect(data: bytes) -> Decoded:
     bad = _mostly_utf8(data)
     if bad is not None:
         return Decoded(
-            data.decode("utf_8", errors="replace"), "utf-8", [f"{_plural(bad, 'invalid byte')} replaced"]
+            data.decode("utf_8", errors="replace"), "utf-8", [f"{counted(bad, 'invalid byte')} replaced"]
         )
     declared = _META_CHARSET.search(data[:4096])
     if declared:
@@ -99,7 +97,7 @@ def _detect(data: bytes) -> Decoded:
     text = data.decode(encoding, errors="replace")
     notes = []
     if "\ufffd" in text:
-        notes.append(f"{_plural(text.count(chr(0xFFFD)), 'invalid byte')} replaced")
+        notes.append(f"{counted(text.count(chr(0xFFFD)), 'invalid byte')} replaced")
     return Decoded(text, encoding, notes)
 
 
@@ -114,7 +112,7 @@ def decode_text(data: bytes) -> Decoded:
         decoded = Decoded(body.decode("utf_8", errors="replace"), "utf-8")
         bad = decoded.text.count("\ufffd") - body.decode("utf_8", errors="ignore").count("\ufffd")
         if bad:
-            decoded.notes.append(f"{_plural(bad, 'invalid byte')} replaced")
+            decoded.notes.append(f"{counted(bad, 'invalid byte')} replaced")
         return decoded
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return Decoded(data.decode("utf_16", errors="replace"), "utf-16")
@@ -127,7 +125,7 @@ def decode_text(data: bytes) -> Decoded:
         if nuls > max(8, _MAX_NUL_SHARE * len(data)):
             raise DecodeError("binary file, not text")
         data = data.replace(b"\x00", b"")
-        notes.append(f"{_plural(nuls, 'NUL byte')} dropped")
+        notes.append(f"{counted(nuls, 'NUL byte')} dropped")
     decoded = _detect(data)
     decoded.notes[:0] = notes
     return decoded

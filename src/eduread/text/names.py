@@ -29,3 +29,8 @@ def shown_name(name: str | bytes | os.PathLike[str] | os.PathLike[bytes]) -> str
     if any(unicodedata.category(ch) == "Cs" for ch in text):  # lone surrogates of any other kind
         text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     return text
+
+
+def counted(count: int, word: str) -> str:
+    """A count and its English noun, singular for one: "1 report", "2,000 reports"."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"

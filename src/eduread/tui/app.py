@@ -264,7 +264,9 @@ class ReaderApp(App[None]):
         self.library_changed()
         if self.reader is not None:
             self.reader.set_activity("")
-        self.notify(f"{count:,} reports updated for the new parser")
+        from eduread.text.names import counted
+
+        self.notify(f"{counted(count, 'report')} updated for the new parser")
 
     # ---- library calls that may fail ---------------------------------------------------------------
 

@@ -48,7 +48,6 @@ SCREENS: list[ScreenEntry] = [
         "Bookmarks",
         "Every bookmark, newest first (d deletes)",
         "eduread.tui.screens.bookmarks_screen:BookmarksScreen",
-        footer=True,
     ),
     ScreenEntry(
         "F",

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from eduread.text.names import counted
 from eduread.tui.messages import OpenReport
 
 
@@ -41,7 +42,7 @@ class BookmarksScreen(ModalScreen[None]):
     def _fill(self, keep: int = 0) -> None:
         self.items = self.app.library.bookmarks()  # type: ignore[attr-defined]
         title = (
-            f"{len(self.items)} bookmarks · Enter opens · d deletes"
+            f"{counted(len(self.items), 'bookmark')} · Enter opens · d deletes"
             if self.items
             else "No bookmarks yet: press m in a report."
         )

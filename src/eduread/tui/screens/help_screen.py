@@ -39,6 +39,7 @@ class HelpScreen(ModalScreen[None]):
                     keys = ", ".join(
                         self.app.get_key_display(Binding(k.strip(), b.action)) for k in b.key.split(",")
                     )
-                    table.add_row(Text(keys), Text(b.description))
-                    self.rows.append((title, keys, b.description))
+                    what = b.tooltip or b.description  # the footer's word, or the longer name it has
+                    table.add_row(Text(keys), Text(what))
+                    self.rows.append((title, keys, what))
                 yield Static(table)

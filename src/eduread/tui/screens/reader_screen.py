@@ -42,10 +42,10 @@ class ReaderScreen(Screen[None]):
     AUTO_FOCUS = "ReportView"  # the restored report has the keys; an empty library gives them to the tree
 
     BINDINGS = [
-        Binding("slash", "find", "Find in report"),
+        Binding("slash", "find", "Find", tooltip="Find in report"),  # short: the footer holds 80 columns
         Binding("n", "next_hit(1)", "Next match", show=False),
         Binding("N", "next_hit(-1)", "Previous match", show=False),
-        Binding("o", "toggle_panel", "Outline/figures"),
+        Binding("o", "toggle_panel", "Panel", tooltip="Outline/figures panel"),
         Binding("f", "show_tab('figures')", "Figures", show=False),
         Binding("K", "show_tab('keywords')", "Keywords", show=False),
         Binding("l", "focus_tree", "Library pane", show=False),
@@ -136,13 +136,15 @@ class ReaderScreen(Screen[None]):
             self.open_report(entry.num)
             self.reveal(entry.num, self.view.top_offset() if self.view.report else None)
         else:
+            from eduread.text.names import counted
+
             count = (
-                f"{tree.total:,} reports"
+                counted(tree.total, "report")
                 if tree.total
                 else "No reports yet: `eduread import FOLDER` adds some"
             )
             self.view.show(None, message=f"{count}. Choose one on the left." if tree.total else count)
-            self._set_status(f"{tree.total:,} reports in {library.folder}")
+            self._set_status(f"{counted(tree.total, 'report')} in {library.folder}")
             tree.focus()
 
     def _first_entry(self) -> Entry | None:
@@ -603,11 +605,13 @@ class ReaderScreen(Screen[None]):
 
         num = self.current_num
 
-        def done(changed: bool | None) -> None:
+        def done(changed: bool | None) -> None:  # None: cancelled
             if changed:
                 self.reader_app.library_changed()
                 self.open_report(num, offset=self.view.top_offset())
                 self.notify("corrected; kept through re-parses")
+            elif changed is False:
+                self.notify("nothing set: the report stays as read")
 
         correction = self.reader_app._safe(lambda: library.correction(num), None)
         self.app.push_screen(EditDialog(library, num, report, correction), done)
