@@ -63,3 +63,16 @@ def test_labels_name_the_measure() -> None:
     assert labels["2.86万个以上"].endswith("新增学位")
     changes = [f for f in report.figures if f.kind == "change"]
     assert {f.text for f in changes} >= {"1388人", "67%"}
+
+
+def test_what_is_counted_stops_at_a_paragraph_break_but_not_at_a_wrapped_line() -> None:
+    from eduread.parse import parse_text
+
+    head = "南通市崇川区教育体育局2019年工作总结\n\n一、主要工作\n"
+    paragraph = parse_text(head + "完成9所学校的雨污分流整治工程\n\n三是加强科研引领,不断提升教育质量。\n")
+    assert [f.what for f in paragraph.figures if f.text == "9所"] == ["雨污分流整治工程"]  # not 工程三
+    wrapped = parse_text(head + "完成9所学校的雨污分\n流整治工程。\n")  # a PDF's line wrap inside a word
+    assert [f.what for f in wrapped.figures if f.text == "9所"] == ["雨污分流整治工程"]
+    # the Chongchuan seed itself
+    seed = parse_file(seed_path("004_b2038b0e5d3d19c3.txt"))
+    assert [f.what for f in seed.figures if f.text == "9所"] == ["雨污分流整治工程"]

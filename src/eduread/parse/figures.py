@@ -162,7 +162,8 @@ def _value(num: str, mult: str | None) -> int | float:
 
 
 _GLOSS = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,8}\)")
-_WRAP = re.compile(r"(?<=[\u4e00-\u9fff])[ \n]+(?=[\u4e00-\u9fff])")
+# a line wrapped inside a word (a PDF's hard wrap), not a blank line between paragraphs
+_WRAP = re.compile(r"(?<=[\u4e00-\u9fff])(?: +| *\n *)(?=[\u4e00-\u9fff])")
 
 
 def _readable(text: str) -> str:
