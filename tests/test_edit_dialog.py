@@ -121,3 +121,12 @@ async def test_saving_the_form_unchanged_says_nothing_was_set(tmp_path: Path) ->
         assert not isinstance(app.screen, EditDialog)
         messages = [str(n.message) for n in app._notifications]
         assert any("nothing set" in m for m in messages) and not any("corrected" in m for m in messages)
+
+
+async def test_place_completion_offers_the_longer_name_a_person_means() -> None:
+    from eduread.tui.screens.edit_dialog import PlaceSuggester
+
+    suggester = PlaceSuggester()
+    got = {typed: await suggester.get_suggestion(typed) for typed in ("怀化", "长沙", "潜江", "湖南", "鹤城")}
+    # a short name typed whole completes to its division, a city before the county of one name
+    assert got == {"怀化": "怀化市", "长沙": "长沙市", "潜江": "潜江市", "湖南": "湖南省", "鹤城": "鹤城区"}

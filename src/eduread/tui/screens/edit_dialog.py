@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.suggester import SuggestFromList
+from textual.suggester import Suggester
 from textual.widgets import Input, Label, Select
 
 from eduread.library.store import Library, LibraryError
@@ -25,10 +25,27 @@ MIN_YEAR, MAX_YEAR = 1949, 2100
 
 @lru_cache(maxsize=1)
 def _place_names() -> list[str]:
-    """Every division's name and short name, for completion (怀化 → 怀化市)."""
+    """Every division's name and short name, shortest first; of one length a province, then a city
+    (a 市 first: 潜江 → 潜江市), then a county."""
     from eduread.parse.regions import gazetteer
 
-    return sorted(gazetteer().by_name, key=lambda n: (len(n), n))
+    def rank(divisions) -> int:  # 0 a province, 1 a city, 2 a county or district
+        return min(0 if d.code.endswith("0000") else 1 if d.code.endswith("00") else 2 for d in divisions)
+
+    names = gazetteer().by_name
+    return sorted(names, key=lambda n: (len(n), rank(names[n]), not n.endswith("市"), n))
+
+
+class PlaceSuggester(Suggester):
+    """Completes a typed name to the shortest longer one that begins with it (怀化 → 怀化市,
+    南通市崇 → 南通市崇川区); a name typed whole is already complete."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=True, case_sensitive=True)
+        self.names = _place_names()
+
+    async def get_suggestion(self, value: str) -> str | None:
+        return next((n for n in self.names if len(n) > len(value) and n.startswith(value)), None)
 
 
 class EditDialog(ModalScreen[bool]):
@@ -71,7 +88,7 @@ class EditDialog(ModalScreen[bool]):
             yield Input(
                 value=self.before.place or "",
                 placeholder=report.place.name or "place",
-                suggester=SuggestFromList(_place_names(), case_sensitive=True),
+                suggester=PlaceSuggester(),
                 id="edit-place",
             )
             yield Label(Text("year of its (first) part"), classes="field")
