@@ -946,3 +946,13 @@ def test_figures_are_kept_only_against_the_stored_body(library: Library, monkeyp
         "SELECT text, start, sentence_start, sentence_end FROM figures WHERE num = ?", (num,)
     ):
         assert body[start : start + len(text)] == text and lo <= start < hi
+
+
+def test_search_names_a_report_without_a_title_by_its_place_and_parts(library: Library) -> None:
+    entry = library.entries(place="天门")[0]
+    library.conn.execute("UPDATE reports SET title = '' WHERE num = ?", (entry.num,))
+    library.conn.commit()
+    run = eduread(library.folder, "search", "职业教育", "--place", "天门")
+    assert run.returncode == 0
+    header = next(line for line in run.stdout.splitlines() if entry.id[:10] in line)
+    assert header.startswith("天门市 2018工作要点"), header

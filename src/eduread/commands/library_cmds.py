@@ -233,7 +233,12 @@ def _search(library: Library, args: argparse.Namespace) -> int:
     last = None
     for hit in result.hits:
         if hit.report != last:
-            out.append("\n" + style(hit.title, "1") + "  " + style(hit.report[:10], "2"))
+            # a report whose title could not be read is named by its place and parts, as the reader does
+            name = (
+                hit.title
+                or " ".join([hit.place, *(f"{p.year or ''}{p.label or p.kind}" for p in hit.parts)]).strip()
+            )
+            out.append("\n" + style(name or "(untitled)", "1") + "  " + style(hit.report[:10], "2"))
             last = hit.report
         section = style(" › ".join(hit.section) or "—", "36")
         lines = []
