@@ -371,3 +371,15 @@ def test_the_list_of_traditional_characters_matches_opencc() -> None:
     changed = [ch for ch in sample if convert(ch) != ch]
     assert changed and all(has_traditional(ch) for ch in changed)
     assert not has_traditional("怀化市教育局2019年工作总结与2020年工作计划")
+
+
+def test_the_state_council_s_report_has_no_place_and_a_province_s_keeps_its_own() -> None:
+    from corpus import CORPUS
+
+    national = parse_bytes((CORPUS / "012.txt").read_bytes(), "012.txt")  # 我代表国务院，向大会报告政府工作
+    assert national.doc_class == "other" and national.place.path == [] and national.issuer == "国务院"
+    opening = (
+        "2022年湖南省政府工作报告\n\n各位代表：\n\n现在，我代表省人民政府，向大会报告政府工作，请予审议。\n"
+    )
+    provincial = parse_text(opening + "一、2021年工作回顾\n湖南全省教育事业发展，新建学校120所。\n")
+    assert provincial.place.path[:1] == ["湖南省"]

@@ -93,11 +93,15 @@ def parse_text(
     doc_class, class_reason = classify(headline, cleaned.subtitle, cleaned.head, body)
     if doc_class == "other" and not title:
         title = headline
-    found = find_place(title=title, head=cleaned.head, meta=meta.fields, body=body, file_name=source_name)
+    if _NATIONAL.search(body[:_OPENING]):  # the State Council's own report: no place is its place
+        found = None
+        issuer = "国务院"
+    else:
+        found = find_place(title=title, head=cleaned.head, meta=meta.fields, body=body, file_name=source_name)
+        issuer = (found.issuer if found and found.issuer else "") or issuer_in(
+            [strip_glosses(title), *cleaned.head, meta.fields.get("发布机构", ""), meta.source]
+        )
     region = found.region if found else Region()
-    issuer = (found.issuer if found and found.issuer else "") or issuer_in(
-        [strip_glosses(title), *cleaned.head, meta.fields.get("发布机构", ""), meta.source]
-    )
     if not issuer:
         issuer = find_issuer(body[:300])[0]
     # Parts are a bureau report's: a news item's 回顾2019年… is not a summary of 2019.
@@ -132,6 +136,10 @@ def parse_text(
         review=review,
     )
 
+
+# How the national 政府工作报告 opens ("我代表国务院，向大会报告政府工作"); a province's says 代表省人民政府.
+_NATIONAL = re.compile(r"代表国务院[，,、\s]*向大会报告")
+_OPENING = 600
 
 _CJK_RUNS = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
 _LATIN_RUNS = re.compile("[A-Za-z]+")
