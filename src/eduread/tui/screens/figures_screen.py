@@ -75,7 +75,7 @@ class FiguresScreen(FiltersOverTable, Screen):
             yield Input(placeholder="year", id="f-year", type="integer")
         yield Static("", id="figure-summary")
         with Vertical(id="figure-body"):
-            yield DataTable(cursor_type="row", zebra_stripes=True, id="figure-table")
+            yield DataTable(cursor_type="row", zebra_stripes=True, fixed_columns=1, id="figure-table")
             yield Chart()
         yield Footer()
 

@@ -46,7 +46,7 @@ class TopicsScreen(FiltersOverTable, Screen):
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter: a place and/or a year (湖南 2020), Enter", id="topic-filter")
         yield Static("", id="topic-summary")
-        yield DataTable(cursor_type="cell")
+        yield DataTable(cursor_type="cell", fixed_columns=2)  # place and n stay while topics scroll
         yield Footer()
 
     def on_mount(self) -> None:
