@@ -119,9 +119,17 @@ async def test_trends_screen_counts_and_lists_reports_of_a_year(library: Library
         await _settle(pilot)
         num, offset, term = app.opened[0]
         assert term == "新增学位" and library.body(num)[offset : offset + 4] == "新增学位"
+        by_year = str(screen.query_one("#trend-summary", Static).render())
         screen.by = "place"
         screen.run_query()
         assert {r.key for r in screen.rows} >= {"怀化市", "长沙市"}
+        # the totals count each report once, whatever the grouping (by year a report of two years
+        # is in two rows)
+        by_place = str(screen.query_one("#trend-summary", Static).render())
+        total = sum(r.occurrences for r in screen.rows)
+        assert (
+            f"新增学位 {total} occurrences in " in by_place and f"新增学位 {total} occurrences in " in by_year
+        )
 
 
 async def test_topics_screen_heat_map_opens_the_sections_of_a_cell(library: Library) -> None:

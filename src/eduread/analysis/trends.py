@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from eduread.library.groups import BY, key_totals, keys_of
 from eduread.library.search import Searcher, occurrences
@@ -22,6 +22,7 @@ class TrendRow:
     occurrences: int
     characters: int
     nums: list[int]
+    counts: dict[int, int] = field(default_factory=dict)  # occurrences in each of `nums`
 
     @property
     def per_10k(self) -> float:
@@ -60,6 +61,15 @@ def term_counts(library, term: str, searcher: Searcher | None = None) -> dict[in
     return counts
 
 
+def term_totals(rows: list[TrendRow]) -> dict[str, tuple[int, int]]:
+    """Term → (occurrences, reports) across the library, each report once (a report of two years
+    is in two rows by year)."""
+    merged: dict[str, dict[int, int]] = {}
+    for row in rows:
+        merged.setdefault(row.term, {}).update(row.counts)
+    return {term: (sum(counts.values()), len(counts)) for term, counts in merged.items()}
+
+
 def sort_keys(keys, by: str) -> list[str]:
     """Years in order, other keys by name, the unknown '—' last."""
     return sorted(keys, key=lambda k: (k == "—", k))
@@ -89,6 +99,7 @@ def trend(library, terms: list[str], by: str = "year") -> list[TrendRow]:
                     sum(counts[n] for n in nums),
                     totals[key][1],
                     nums,
+                    {n: counts[n] for n in nums},
                 )
             )
     return rows

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from eduread.analysis.trends import COLUMNS, TrendRow, trend
+from eduread.analysis.trends import COLUMNS, TrendRow, term_totals, trend
 from eduread.text.names import counted
 from eduread.tui.messages import OpenReport
 from eduread.tui.screens.charts import Chart
@@ -93,10 +93,14 @@ class TrendsScreen(FiltersOverTable, Screen):
                 f"{row.per_10k:.2f}",
                 key=str(i),
             )
-        total = sum(r.occurrences for r in self.rows)
+        totals = " · ".join(
+            f"{term} {counted(n, 'occurrence')} in {counted(reports, 'report')}"
+            for term, (n, reports) in term_totals(self.rows).items()
+        )
+        twice = " (a report of two years is in both)" if self.by == "year" else ""
         self.query_one("#trend-summary", Static).update(
             Text(
-                f"{total:,} occurrences · by {self.by} · {self.query_ms:.0f} ms · Enter on a row lists its reports"
+                f"{totals} · by {self.by}{twice} · {self.query_ms:.0f} ms · Enter on a row lists its reports"
             )
         )
         self.draw_chart()
