@@ -956,3 +956,14 @@ def test_search_names_a_report_without_a_title_by_its_place_and_parts(library: L
     assert run.returncode == 0
     header = next(line for line in run.stdout.splitlines() if entry.id[:10] in line)
     assert header.startswith("天门市 2018工作要点"), header
+
+
+def test_list_says_which_documents_are_not_bureau_reports(library: Library) -> None:
+    from corpus import CORPUS
+
+    import_paths(library, [str(CORPUS / "019.txt")], keywords=False)  # a 部门决算, kept as `other`
+    other = next(e for e in library.entries() if e.doc_class == "other")
+    run = eduread(library.folder, "list")
+    line = next(line for line in run.stdout.splitlines() if line.startswith(other.id[:10]))
+    assert "(other document)" in line
+    assert sum("(other document)" in line for line in run.stdout.splitlines()) == 1  # the seeds are reports

@@ -62,15 +62,19 @@ def shown_place(path: list[str]) -> str:
     return " › ".join(path[-PLACE_LEVELS:])
 
 
-def shown_parts(parts: list[dict]) -> str:
-    """The parts column for a report's stored parts: 2019工作总结, 2020工作计划."""
+def shown_parts(parts: list[dict] | str) -> str:
+    """The parts column for a report's stored parts: 2019工作总结, 2020工作计划; for a document that
+    is not a bureau's report (Library.listing gives its class, "other", in place of its parts),
+    what it is."""
+    if isinstance(parts, str):
+        return f"({parts} document)"
     return ", ".join(f"{p['year'] or '?'}{p['label']}" for p in parts)
 
 
 def row_cells(entry) -> list[str]:  # entry: Entry
     """The columns of one report: id, place, parts, published, title."""
     place = shown_place(entry.place_path) or entry.place_name
-    parts = shown_parts(entry.part_dicts)
+    parts = shown_parts(entry.doc_class if entry.doc_class == "other" else entry.part_dicts)
     return [entry.id[:10], place, parts, entry.published or "—", entry.title]
 
 

@@ -776,13 +776,17 @@ class Library:
     def listing(
         self, *, place: str | None = None, year: int | None = None, kind: str | None = None, raw: bool = False
     ) -> list[tuple]:
-        """(id, place name, place path JSON, parts JSON, published, title) rows in `entries` order.
+        """(id, place name, place path JSON, parts JSON, published, title) rows in `entries` order;
+        a document that is not a bureau's report has the JSON string "other" for its parts (it has none).
 
         What `eduread list` prints, without building an Entry (and parsing its JSON) per report.
         With `raw`, the columns come as their UTF-8 bytes: a pipe is written bytes, and ten thousand
         rows need not be decoded only to be encoded again.
         """
-        sql = "SELECT id, place_name, place_path, parts, published, title FROM reports"
+        sql = (
+            "SELECT id, place_name, place_path, CASE WHEN doc_class = 'other' THEN '\"other\"' ELSE parts END,"
+            " published, title FROM reports"
+        )
         where, args = self._filters(place, year, kind)
         if where:
             sql += " WHERE " + " AND ".join(where)
