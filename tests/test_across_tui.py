@@ -68,6 +68,7 @@ async def test_figures_screen_charts_a_measure_and_opens_a_figure(library: Libra
         legend = str(screen.query_one("#chart-legend", Static).render())
         assert "怀化市" in legend and "target" in legend
         assert "2019" in _plot_text(screen) and "2022" in _plot_text(screen)
+        assert "40,000" in _plot_text(screen) and ".3" not in _plot_text(screen)  # round ticks, no 38683.3
         table.focus()
         await pilot.press("2")  # sort by year, then again reversed
         await pilot.press("2")

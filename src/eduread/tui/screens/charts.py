@@ -3,6 +3,8 @@ may be Chinese, two cells wide) are drawn by Textual beside it, where widths are
 
 from __future__ import annotations
 
+import math
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -16,6 +18,28 @@ RICH_OF = {"orange": "dark_orange", "white": "bright_white"}
 def _ascii(text: str) -> str:
     """Plotext measures text by code points: only ASCII goes inside the plot."""
     return "".join(ch if ord(ch) < 128 else "?" for ch in text)
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> tuple[list[float], list[str]]:
+    """About `count` round values over [low, high] (steps of 1, 2 or 5 × 10ⁿ) and their labels:
+    30,000 / 35,000 / 40,000, not 28600.0 / 32633.3."""
+    if high <= low:
+        return [low], [_label(low, 1.0 if low == int(low) else 0.1)]
+    raw = (high - low) / max(1, count - 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    first = math.ceil(low / step) * step
+    ticks = []
+    value = first
+    while value <= high + step * 1e-9:
+        ticks.append(round(value, 10))
+        value += step
+    return ticks, [_label(t, step) for t in ticks]
+
+
+def _label(value: float, step: float) -> str:
+    decimals = max(0, -math.floor(math.log10(step))) if step < 1 else 0
+    return f"{value:,.{decimals}f}"
 
 
 class Chart(Vertical):
@@ -77,6 +101,9 @@ class Chart(Vertical):
         if xs:
             ticks = sorted(xs)
             plt.xticks(ticks, [str(t) for t in ticks])
+        ys = [y for _n, main, extra in series for _x, y in (*main, *extra)]
+        if ys:
+            plt.yticks(*nice_ticks(min(ys), max(ys)))
         if ylabel:
             plt.ylabel(_ascii(ylabel))
         self.query_one("#chart-title", Static).update(Text(title, style="bold"))
@@ -93,6 +120,7 @@ class Chart(Vertical):
         if values:
             plt.bar(list(range(1, len(values) + 1)), values, color=COLORS[0])
             plt.xticks(list(range(1, len(values) + 1)), [str(i) for i in range(1, len(values) + 1)])
+            plt.yticks(*nice_ticks(min(0.0, min(values)), max(values)))
         if ylabel:
             plt.ylabel(_ascii(ylabel))
         self.query_one("#chart-title", Static).update(Text(title, style="bold"))
