@@ -114,10 +114,9 @@ class FiguresTable(DataTable):
         self._stale = False
 
     def on_mount(self) -> None:
-        for key, label in (
+        for key, label in (  # the value carries its unit: the panel is 40 columns
             ("label", "what"),
             ("value", "value"),
-            ("unit", "unit"),
             ("kind", "kind"),
             ("section", "section"),
         ):
@@ -155,8 +154,7 @@ class FiguresTable(DataTable):
             shown = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
             self.add_row(
                 Text(label if len(label) <= 10 else label[:9] + "…"),  # the panel is narrow
-                Text(shown, justify="right"),
-                Text(unit),
+                Text(f"{shown} {unit}" if unit else shown, justify="right"),
                 Text(kind),
                 Text(section[:16]),
                 key=f"{start}:{end}",
