@@ -374,3 +374,18 @@ async def test_escape_in_a_filter_goes_to_the_table_and_the_footer_says_so(
         await pilot.press("escape")
         await _settle(pilot)
         assert app.screen is not screen
+
+
+async def test_figures_screen_completes_a_kind(library: Library) -> None:
+    from eduread.tui.screens.figures_screen import FiguresScreen
+
+    screen = FiguresScreen(library)
+    app = Host(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        box = screen.query_one("#f-kind", Input)
+        box.focus()
+        await pilot.press("p")
+        await _settle(pilot)
+        await pilot.press("right")  # takes the suggestion
+        assert box.value == "percent"

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 PARSER_VERSION = 2
 HIGHLIGHTED_KINDS = ("count", "money", "percent", "change", "rank", "ratio")
+FIGURE_KINDS = (*HIGHLIGHTED_KINDS, "ordinal", "year", "date", "number")  # every kind, highlighted first
 
 Kind = Literal["summary", "plan"]
 DocClass = Literal["report", "other"]

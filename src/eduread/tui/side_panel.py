@@ -12,12 +12,12 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, OptionList, TabbedContent, TabPane, Tree
 from textual.widgets.option_list import Option
 
-from eduread.parse.model import Report, Section
+from eduread.parse.model import FIGURE_KINDS, Report, Section
 from eduread.tui.labels import FittedTree
 from eduread.tui.messages import FindWord, JumpTo
 
 OUTLINE_LIMIT = 2_000  # headings shown in the outline; more would hold up the reader for seconds
-KIND_ORDER = ["count", "money", "percent", "change", "rank", "ratio", "ordinal", "year", "date", "number"]
+KIND_ORDER = list(FIGURE_KINDS)
 
 
 class KeywordList(OptionList):

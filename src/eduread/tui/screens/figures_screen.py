@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.suggester import SuggestFromList
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import get_current_worker
@@ -19,6 +20,7 @@ from eduread.analysis.figures_across import COLUMNS, find_figures, main_measure,
 from eduread.errors import one_line
 from eduread.library import figure_table
 from eduread.library.figure_table import FigureRecord
+from eduread.parse.model import FIGURE_KINDS
 from eduread.text.names import counted
 from eduread.tui.messages import OpenReport
 from eduread.tui.screens.charts import Chart
@@ -70,7 +72,11 @@ class FiguresScreen(FiltersOverTable, Screen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="figure-filters"):
             yield Input(value=self.initial_what, placeholder="what (新增学位)", id="f-what")
-            yield Input(placeholder="kind (count, money, percent…)", id="f-kind")
+            yield Input(
+                placeholder="kind (count…)",
+                suggester=SuggestFromList(FIGURE_KINDS, case_sensitive=False),  # c → count, m → money
+                id="f-kind",
+            )
             yield Input(placeholder="place", id="f-place")
             yield Input(placeholder="year", id="f-year", type="integer")
         yield Static("", id="figure-summary")
