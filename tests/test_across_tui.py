@@ -163,14 +163,17 @@ async def test_notes_screen_lists_copies_and_deletes(library: Library) -> None:
     body = library.body(1)
     start = body.index("全市通过新建改扩建项目")
     kept = notes.add_note(library.conn, 1, start, start + 30, "学位增速", "学位")
-    notes.add_note(library.conn, 2, 0, 12, "另一条", "其他")
+    long = notes.add_note(library.conn, 2, 0, 200, "另一条", "其他")  # a passage longer than its cell
     screen = NotesScreen(library)
     app = Host(screen)
     copied: list[str] = []
     app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(pilot)
-        assert screen.query_one(DataTable).row_count == 2
+        table = screen.query_one(DataTable)
+        assert table.row_count == 2
+        row = table.get_row_at(next(i for i, n in enumerate(screen.found) if n.id == long))
+        assert str(row[-1]).endswith("…") and len(str(row[-1])) == 60
         screen.query_one("#n-code", Input).value = "学位"
         screen.query_one("#n-code", Input).focus()
         await pilot.press("enter")

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from eduread.library import notes
+from eduread.text.names import counted
 from eduread.tui.messages import OpenReport
 from eduread.tui.screens.filtered_table import ESCAPE, FiltersOverTable
 
@@ -253,12 +254,12 @@ class NotesScreen(FiltersOverTable, Screen):
                 n.place,
                 "/".join(map(str, n.years)),
                 ", ".join(n.codes),
-                n.text[:40],
-                passage[:60],
+                _clipped(n.text, 40),
+                _clipped(passage, 60),
                 key=str(i),
             )
         codes = notes.codes(self.library.conn)
-        summary = Text(f"{len(self.found)} notes")
+        summary = Text(counted(len(self.found), "note"))
         if codes:
             summary.append("  ·  codes: " + ", ".join(f"{c} {k}" for c, k in list(codes.items())[:10]))
         if not self.found and not any(value(n) for n in ("code", "place", "year")):
@@ -342,3 +343,8 @@ class NotesScreen(FiltersOverTable, Screen):
     def _exported(self, path) -> None:
         if path is not None:
             self.notify(f"wrote {path}", markup=False)
+
+
+def _clipped(text: str, length: int) -> str:
+    """At most `length` characters, "…" where some were left out (the detail pane shows them all)."""
+    return text if len(text) <= length else text[: length - 1] + "…"
