@@ -392,3 +392,11 @@ async def test_figures_screen_completes_a_kind(library: Library) -> None:
         await _settle(pilot)
         await pilot.press("right")  # takes the suggestion
         assert box.value == "percent"
+
+
+def test_a_trend_line_breaks_at_years_without_reports() -> None:
+    from eduread.tui.screens.charts import _runs
+
+    points = [(2018, 0.0), (2019, 0.0), (2020, 0.0), (2023, 3.9), (2024, 3.9)]
+    assert _runs(points) == [points[:3], points[3:]]
+    assert _runs([(2020, 1.0)]) == [[(2020, 1.0)]] and _runs([]) == []

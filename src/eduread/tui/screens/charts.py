@@ -42,6 +42,17 @@ def _label(value: float, step: float) -> str:
     return f"{value:,.{decimals}f}"
 
 
+def _runs(points: list[tuple[int, float]]) -> list[list[tuple[int, float]]]:
+    """Points in runs of consecutive x (years): 2018 2019 2020 | 2023 2024."""
+    runs: list[list[tuple[int, float]]] = []
+    for point in points:
+        if runs and point[0] == runs[-1][-1][0] + 1:
+            runs[-1].append(point)
+        else:
+            runs.append([point])
+    return runs
+
+
 class Chart(Vertical):
     """A titled plot with its legend under it; `lines` draws one series per entry."""
 
@@ -78,9 +89,11 @@ class Chart(Vertical):
         *,
         ylabel: str = "",
         second: str = "",
+        gaps: bool = False,
     ) -> None:
         """One colour per series: its main points joined by a line, its second points as crosses
-        (a plan's targets beside the outcomes)."""
+        (a plan's targets beside the outcomes). With `gaps`, a line breaks where a year is missing:
+        a year with no reports has no value to draw through."""
         plt = self.plot.plt
         plt.clear_data()
         plt.clear_figure()
@@ -88,8 +101,9 @@ class Chart(Vertical):
         legend = Text()
         for i, (name, main, extra) in enumerate(series):
             color = COLORS[i % len(COLORS)]
-            if main:
-                plt.plot([x for x, _ in main], [y for _, y in main], color=color, marker="hd")
+            for run in _runs(sorted(main)) if gaps else [main]:
+                if run:
+                    plt.plot([x for x, _ in run], [y for _, y in run], color=color, marker="hd")
             if extra:
                 plt.scatter([x for x, _ in extra], [y for _, y in extra], color=color, marker="x")
             xs.update(x for x, _ in main)

@@ -114,7 +114,7 @@ class TrendsScreen(FiltersOverTable, Screen):
             for term in dict.fromkeys(r.term for r in self.rows):
                 points = [(int(r.key), r.per_10k) for r in self.rows if r.term == term and r.key.isdigit()]
                 lines.append((term, points, []))
-            chart.lines("occurrences per 10,000 characters, by year", lines)
+            chart.lines("occurrences per 10,000 characters, by year", lines, gaps=True)
         else:
             first = self.rows[0].term if self.rows else ""
             ranked = sorted((r for r in self.rows if r.term == first), key=lambda r: -r.per_10k)[:12]
