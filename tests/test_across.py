@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -345,3 +346,30 @@ def test_trend_reads_traditional_characters_as_simplified(tmp_path: Path) -> Non
         len(occurrences(match_form(library.body(e.num)), "双减")) for e in library.entries(place="慈溪")
     )
     assert rows["慈溪市"].occurrences == scanned == rows["余姚市"].occurrences
+
+
+def test_a_table_on_an_80_column_terminal_keeps_each_row_on_one_line(capsys, monkeypatch) -> None:
+    import os
+    import shutil
+
+    from rich.cells import cell_len
+
+    from eduread.commands.table_out import print_table
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda *a: os.terminal_size((80, 24)))
+    columns = ["report", "place", "year", "part", "text", "what", "section", "sentence"]
+    row = [
+        "55a71f5c4d",
+        "怀化市",
+        "2019",
+        "summary",
+        "4.07万个",
+        "新建改扩建项目新增学位",
+        "一、2019年工作总结 › (三)教育重点项目建设进展顺利",
+        "全市通过新建改扩建项目新增学位4.07万个,全年共消除义务教育大班额1463个。",
+    ]
+    print_table(columns, [row, row])
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3 and all(cell_len(line) <= 80 for line in lines)
+    assert lines[1].startswith("55a71f5c4d") and "…" in lines[1]

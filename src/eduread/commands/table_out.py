@@ -40,7 +40,16 @@ def print_table(columns: Sequence[str], rows: Sequence[Sequence[object]], *, wid
         for i in range(len(widths)):
             if i != last:
                 widths[i] = min(widths[i], 30)
-        rest = width - sum(w for i, w in enumerate(widths) if i != last) - len(GAP) * (len(widths) - 1)
+        # a row is one line: the widest of the other columns gives up a cell at a time until the
+        # wide one has 8 left (each column keeps 4, a cut cell ending in "…")
+        room = width - len(GAP) * (len(widths) - 1) - 8
+        others = [i for i in range(len(widths)) if i != last]
+        while sum(widths[i] for i in others) > room:
+            widest = max(others, key=lambda i: widths[i])
+            if widths[widest] <= 4:
+                break
+            widths[widest] -= 1
+        rest = width - sum(widths[i] for i in others) - len(GAP) * (len(widths) - 1)
         widths[last] = max(8, min(widths[last], rest))
     out = []
     for row in cells:
