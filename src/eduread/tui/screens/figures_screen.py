@@ -46,7 +46,7 @@ class FiguresScreen(FiltersOverTable, Screen):
     FiguresScreen #figure-filters { height: 1; }
     FiguresScreen #figure-filters Input { border: none; height: 1; width: 1fr; padding: 0 1; }
     FiguresScreen #figure-filters #f-what { width: 2fr; }
-    FiguresScreen #figure-summary { height: 1; padding: 0 1; color: $text-muted; }
+    FiguresScreen #figure-summary { height: auto; max-height: 2; padding: 0 1; color: $text-muted; }
     FiguresScreen #figure-body { height: 1fr; }
     FiguresScreen DataTable { height: 1fr; }
     FiguresScreen Chart { height: 55%; border-top: solid $panel-lighten-2; }

@@ -34,7 +34,7 @@ class TrendsScreen(FiltersOverTable, Screen):
     ]
     DEFAULT_CSS = """
     TrendsScreen #trend-terms { border: none; height: 1; padding: 0 1; }
-    TrendsScreen #trend-summary { height: 1; padding: 0 1; color: $text-muted; }
+    TrendsScreen #trend-summary { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
     TrendsScreen #trend-body { height: 1fr; }
     TrendsScreen Chart { height: 1fr; }
     TrendsScreen DataTable { height: 40%; border-top: solid $panel-lighten-2; }
