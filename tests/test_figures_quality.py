@@ -76,3 +76,11 @@ def test_what_is_counted_stops_at_a_paragraph_break_but_not_at_a_wrapped_line() 
     # the Chongchuan seed itself
     seed = parse_file(seed_path("004_b2038b0e5d3d19c3.txt"))
     assert [f.what for f in seed.figures if f.text == "9所"] == ["雨污分流整治工程"]
+
+
+def test_a_long_label_is_cut_where_a_place_name_ends_not_inside_it() -> None:
+    from eduread.parse import parse_text
+
+    text = "余姚市教育局2023年工作总结\n\n一、主要工作\n入选宁波市基层思想政治工作优秀案例汇编1项,宣讲团走进校园。\n"
+    (what,) = [f.what for f in parse_text(text).figures if f.text == "1项"]
+    assert what == "基层思想政治工作优秀案例汇编"  # was 波市基层…: the last 16 characters

@@ -184,7 +184,8 @@ def _label(body: str, start: int) -> str:
     cut = _LABEL_CUT.match(clause)
     if cut and len(clause) - cut.end() >= 2:
         clause = clause[cut.end() :]
-    clause = clause[-16:]
+    if len(clause) > 16:
+        clause = clause[_label_cut(clause) :]
     if clause.startswith("增加") and len(clause) > 3:  # 增加学位 and 新增学位 are one measure
         clause = "新增" + clause[2:]
     clause = re.sub(r"^(?:按照|按|根据|依照)?(?:(?:19|20)\d\d年度?)?(?=.{2})", "", clause)
@@ -192,6 +193,20 @@ def _label(body: str, start: int) -> str:
     if share:
         clause = share.group(1) + "占比"
     return clause.replace("“", "").replace("”", "")
+
+
+def _label_cut(clause: str) -> int:
+    """Where a label longer than 16 characters starts: after a place's name it begins with, if
+    that leaves 16 or fewer (宁波市|基层思想政治工作优秀案例汇编), else 16 from its end; never
+    inside a name (波市基层…)."""
+    from eduread.parse.regions import gazetteer
+
+    names = gazetteer().by_name
+    for end in range(3, len(clause) - 1):
+        if len(clause) - end <= 16 and clause[end - 1] in "省市县区":
+            if any(clause[max(0, end - n) : end] in names for n in (3, 4, 5)):
+                return end
+    return len(clause) - 16
 
 
 def _spans(pattern: re.Pattern[str], body: str) -> list[tuple[int, int]]:
