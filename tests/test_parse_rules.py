@@ -383,3 +383,18 @@ def test_the_state_council_s_report_has_no_place_and_a_province_s_keeps_its_own(
     )
     provincial = parse_text(opening + "一、2021年工作回顾\n湖南全省教育事业发展，新建学校120所。\n")
     assert provincial.place.path[:1] == ["湖南省"]
+
+
+def test_headings_run_into_a_body_saved_as_one_line_are_found() -> None:
+    from corpus import CORPUS
+
+    one_line = parse_bytes((CORPUS / "032.txt").read_bytes(), "032.txt")  # …投入使用。二、名校品牌…
+    assert [s.title for s in one_line.sections] == [
+        "加快重点项目建设",
+        "名校品牌建设成效明显",
+        "名优队伍建设有力推进",
+        "教育教学改革稳步推进",
+    ]
+    # in a body of ordinary lines, a numeral after a sentence's end is text, not a heading
+    lines = "天门市教育局2019年工作总结\n\n一、基本情况\n全市学校建设稳步推进。二、三十所学校完成改造,成效明显。\n二、存在问题\n发展仍不平衡。\n"
+    assert [s.title for s in parse_text(lines).sections] == ["基本情况", "存在问题"]

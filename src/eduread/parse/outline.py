@@ -122,11 +122,21 @@ def _candidates(body: str) -> list[_Candidate]:
                 continue
             else:
                 kind = "item"
-        elif not at_line_start and before != " ":
+        elif not at_line_start and before != " " and not (before in "。;" and _long_line(body, line_start)):
             continue
         found.append(_Candidate(kind, number, start, match.end(), match.group(0)))
     found.sort(key=lambda c: c.start)
     return _skip_contents(body, found)
+
+
+LONG_LINE = 600  # characters: a line this long is a body saved as one line (a repost's)
+
+
+def _long_line(body: str, line_start: int) -> bool:
+    """Whether the line from `line_start` is a whole body run together, whose headings follow a
+    sentence's end (…投入使用。二、名校品牌建设成效明显。…) instead of starting lines."""
+    end = body.find("\n", line_start)
+    return (len(body) if end < 0 else end) - line_start >= LONG_LINE
 
 
 def _skip_contents(body: str, found: list[_Candidate]) -> list[_Candidate]:
