@@ -400,3 +400,19 @@ def test_a_trend_line_breaks_at_years_without_reports() -> None:
     points = [(2018, 0.0), (2019, 0.0), (2020, 0.0), (2023, 3.9), (2024, 3.9)]
     assert _runs(points) == [points[:3], points[3:]]
     assert _runs([(2020, 1.0)]) == [[(2020, 1.0)]] and _runs([]) == []
+
+
+async def test_trends_by_place_draws_a_bar_for_every_term(library: Library) -> None:
+    from eduread.tui.screens.trends_screen import TrendsScreen
+
+    screen = TrendsScreen(library)
+    app = Host(screen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(pilot)
+        await pilot.press(*"学位 教师", "enter")
+        await _settle(pilot)
+        screen.by = "place"
+        screen.run_query()
+        await _settle(pilot)
+        legend = str(screen.query_one("#chart-legend", Static).render())
+        assert "■ 学位" in legend and "■ 教师" in legend and "怀化市" in legend

@@ -126,19 +126,35 @@ class Chart(Vertical):
         self.query_one("#chart-legend", Static).update(legend)
         self.plot.refresh()
 
-    def bars(self, title: str, labels: list[str], values: list[float], *, ylabel: str = "") -> None:
-        """Bars numbered 1…n (the table beside says which is which)."""
+    def bars(
+        self, title: str, labels: list[str], series: list[tuple[str, list[float]]], *, ylabel: str = ""
+    ) -> None:
+        """Bars numbered 1…n (the legend says which is which), a colour per series side by side."""
         plt = self.plot.plt
         plt.clear_data()
         plt.clear_figure()
+        positions = list(range(1, len(labels) + 1))
+        values = [v for _name, vs in series for v in vs]
+        if values and len(series) == 1:
+            plt.bar(positions, series[0][1], color=COLORS[0])
+        elif values:
+            plt.multiple_bar(
+                positions,
+                [vs for _n, vs in series],
+                color=[COLORS[i % len(COLORS)] for i in range(len(series))],
+            )
         if values:
-            plt.bar(list(range(1, len(values) + 1)), values, color=COLORS[0])
-            plt.xticks(list(range(1, len(values) + 1)), [str(i) for i in range(1, len(values) + 1)])
+            plt.xticks(positions, [str(i) for i in positions])
             plt.yticks(*nice_ticks(min(0.0, min(values)), max(values)))
         if ylabel:
             plt.ylabel(_ascii(ylabel))
         self.query_one("#chart-title", Static).update(Text(title, style="bold"))
         legend = Text()
+        if len(series) > 1:
+            for i, (name, _values) in enumerate(series):
+                legend.append("■ ", style=RICH_OF.get(COLORS[i % len(COLORS)], COLORS[i % len(COLORS)]))
+                legend.append(f"{name}  ")
+            legend.append("\n")
         for i, label in enumerate(labels[:12], 1):
             legend.append(f"{i} ", style="bold")
             legend.append(f"{label}  ")

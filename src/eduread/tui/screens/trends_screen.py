@@ -106,7 +106,7 @@ class TrendsScreen(FiltersOverTable, Screen):
         self.draw_chart()
 
     def draw_chart(self) -> None:
-        """Years: a line per term; other groupings: bars of the first term's busiest keys."""
+        """Years: a line per term; other groupings: each term's bars at the first term's busiest keys."""
         started = time.perf_counter()
         chart = self.query_one(Chart)
         if self.by == "year":
@@ -115,13 +115,16 @@ class TrendsScreen(FiltersOverTable, Screen):
                 points = [(int(r.key), r.per_10k) for r in self.rows if r.term == term and r.key.isdigit()]
                 lines.append((term, points, []))
             chart.lines("occurrences per 10,000 characters, by year", lines, gaps=True)
-        else:
-            first = self.rows[0].term if self.rows else ""
+        else:  # the busiest keys of the first term; every term's bar beside it
+            terms = list(dict.fromkeys(r.term for r in self.rows))
+            first = terms[0] if terms else ""
             ranked = sorted((r for r in self.rows if r.term == first), key=lambda r: -r.per_10k)[:12]
+            keys = [r.key for r in ranked]
+            rate = {(r.term, r.key): r.per_10k for r in self.rows}
             chart.bars(
-                f"“{first}” per 10,000 characters, busiest {len(ranked)} by {self.by}",
-                [r.key for r in ranked],
-                [r.per_10k for r in ranked],
+                f"per 10,000 characters, the {len(keys)} {self.by} keys busiest for “{first}”",
+                keys,
+                [(term, [rate.get((term, k), 0.0) for k in keys]) for term in terms],
             )
         self.chart_ms = (time.perf_counter() - started) * 1000
 
