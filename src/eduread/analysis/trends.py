@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from eduread.library.groups import BY, key_totals, keys_of
+from eduread.library.part_spans import part_spans
 from eduread.library.search import Searcher, occurrences
 from eduread.text.matching import match_form
 
@@ -23,6 +24,9 @@ class TrendRow:
     characters: int
     nums: list[int]
     counts: dict[int, int] = field(default_factory=dict)  # occurrences in each of `nums`
+    spans: dict[int, tuple[int, int]] = field(
+        default_factory=dict
+    )  # a report counted by one part: where it is
 
     @property
     def per_10k(self) -> float:
@@ -43,30 +47,37 @@ class TrendRow:
 
 
 def term_counts(library, term: str, searcher: Searcher | None = None) -> dict[int, int]:
-    """Report number → exact occurrences of a term (overlapping ones too), as a scan would count.
+    """Report number → exact occurrences of a term (overlapping ones too), as a scan would count."""
+    return {num: len(found) for num, found in term_positions(library, term, searcher).items()}
 
-    The index names the reports that hold the term; only their bodies are read and counted, in
-    their match form, which the library keeps without OpenCC (texts.simplified).
+
+def term_positions(library, term: str, searcher: Searcher | None = None) -> dict[int, list[int]]:
+    """Report number → where a term occurs (overlapping occurrences too), as a scan would find them.
+
+    The index names the reports that hold the term; only their bodies are read, in their match
+    form, which the library keeps without OpenCC (texts.simplified).
     """
     folded = match_form(term.strip())
     if not folded:
         return {}
     searcher = searcher or Searcher(library)
     nums = sorted(searcher.reports_holding(folded))
-    counts = {}
+    found = {}
     for num, form in library.match_bodies(nums):
-        n = len(occurrences(form, folded))
-        if n:
-            counts[num] = n
-    return counts
+        at = occurrences(form, folded)
+        if at:
+            found[num] = at
+    return found
 
 
 def term_totals(rows: list[TrendRow]) -> dict[str, tuple[int, int]]:
-    """Term → (occurrences, reports) across the library, each report once (a report of two years
-    is in two rows by year)."""
+    """Term → (occurrences, reports) across the library, each report once: a report counted by its
+    parts adds its parts' counts; one counted whole under several keys counts once."""
     merged: dict[str, dict[int, int]] = {}
     for row in rows:
-        merged.setdefault(row.term, {}).update(row.counts)
+        counts = merged.setdefault(row.term, {})
+        for num, n in row.counts.items():
+            counts[num] = counts.get(num, 0) + n if num in row.spans else n
     return {term: (sum(counts.values()), len(counts)) for term, counts in merged.items()}
 
 
@@ -76,30 +87,49 @@ def sort_keys(keys, by: str) -> list[str]:
 
 
 def trend(library, terms: list[str], by: str = "year") -> list[TrendRow]:
-    """Rows for every term and every key under `by` (keys without the term show zero)."""
+    """Rows for every term and every key under `by` (keys without the term show zero).
+
+    By year or kind, a report of parts whose places in the text are known counts each part under
+    its own key (its 2019 总结 in 2019, its 2020 计划 in 2020); any other report counts whole under
+    each of its keys.
+    """
     if by not in BY:
         raise ValueError(f"--by takes one of {', '.join(BY)}")
-    totals = key_totals(library.conn, by)
+    spans = part_spans(library.conn) if by in ("year", "kind") else {}
+    column = 0 if by == "year" else 1
+    totals = key_totals(library.conn, by, spans, column)
     searcher = Searcher(library)
     rows = []
     for term in terms:
-        counts = term_counts(library, term, searcher)
-        per_key: dict[str, list[int]] = {}
-        for num, keys in keys_of(library.conn, by, sorted(counts)).items():
-            for key in keys:
-                per_key.setdefault(key, []).append(num)
+        found = term_positions(library, term, searcher)
+        per_key: dict[str, dict[int, int]] = {}
+        where: dict[str, dict[int, tuple[int, int]]] = {}
+        for num, keys in keys_of(library.conn, by, sorted(found)).items():
+            if num not in spans:
+                for key in keys:
+                    per_key.setdefault(key, {})[num] = len(found[num])
+                continue
+            for span in spans[num]:
+                key, start, end = span[column], span[2], span[3]
+                n = sum(1 for at in found[num] if start <= at < end)
+                if n:
+                    held = per_key.setdefault(key, {})
+                    held[num] = held.get(num, 0) + n
+                    where.setdefault(key, {}).setdefault(num, (start, end))
         for key in sort_keys(totals, by):
-            nums = per_key.get(key, [])
+            counts = per_key.get(key, {})
+            nums = sorted(counts)
             rows.append(
                 TrendRow(
                     term.strip(),
                     key,
                     len(nums),
                     totals[key][0],
-                    sum(counts[n] for n in nums),
+                    sum(counts.values()),
                     totals[key][1],
                     nums,
-                    {n: counts[n] for n in nums},
+                    dict(counts),
+                    where.get(key, {}),
                 )
             )
     return rows

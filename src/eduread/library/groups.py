@@ -21,8 +21,12 @@ _KEY_SQL = {
 }
 
 
-def key_totals(conn, by: str) -> dict[str, tuple[int, int]]:
-    """Key → (reports, characters of their bodies), counted in the database."""
+def key_totals(conn, by: str, spans: dict | None = None, column: int = 0) -> dict[str, tuple[int, int]]:
+    """Key → (reports, characters of their bodies), counted in the database.
+
+    With `spans` (part_spans.part_spans: a report's parts and where they lie), a report is counted
+    under each of its parts' keys (`column`: 0 the year, 1 the kind) with that part's characters
+    instead of its whole body's."""
     if by not in BY:
         raise ValueError(f"cannot group by {by!r}")
     sql = (
@@ -37,6 +41,20 @@ def key_totals(conn, by: str) -> dict[str, tuple[int, int]]:
         ).fetchone()
         if row[0]:
             totals["—"] = (row[0], row[1])
+    if spans:
+        nums = list(spans)
+        lengths: dict[int, int] = {}
+        for i in range(0, len(nums), 500):
+            chunk = nums[i : i + 500]
+            sql = f"SELECT num, body_len FROM reports WHERE num IN ({','.join('?' * len(chunk))})"
+            lengths.update(conn.execute(sql, chunk))
+        for num, keys in keys_of(conn, by, nums).items():
+            for key in keys:
+                n, chars = totals[key]
+                totals[key] = (n, chars - lengths[num])
+            for span in spans[num]:
+                n, chars = totals[str(span[column])]
+                totals[str(span[column])] = (n, chars + span[3] - span[2])
     return totals
 
 

@@ -97,11 +97,8 @@ class TrendsScreen(FiltersOverTable, Screen):
             f"{term} {counted(n, 'occurrence')} in {counted(reports, 'report')}"
             for term, (n, reports) in term_totals(self.rows).items()
         )
-        twice = " (a report of two years is in both)" if self.by == "year" else ""
         self.query_one("#trend-summary", Static).update(
-            Text(
-                f"{totals} · by {self.by}{twice} · {self.query_ms:.0f} ms · Enter on a row lists its reports"
-            )
+            Text(f"{totals} · by {self.by} · {self.query_ms:.0f} ms · Enter on a row lists its reports")
         )
         self.draw_chart()
 
@@ -186,7 +183,7 @@ class ReportsWithTerm(ModalScreen[tuple[int, int, str] | None]):
         for num in self.row.nums[:500]:
             entry = self.library.entry(num)
             body, form = self.library.body_with_form(num)
-            pos = form.find(term)
+            pos = form.find(term, *self.row.spans.get(num, (0, len(form))))  # in the row's part, if by part
             if entry is None or pos < 0:
                 continue
             lo, hi = max(0, pos - SNIPPET_SIDE), min(len(body), pos + len(term) + SNIPPET_SIDE)

@@ -1,0 +1,58 @@
+"""Where each part of a report of several parts lies in its body, so a trend by year or kind counts
+its 2019 总结 in 2019 and its 2020 计划 in 2020, not the whole report in both.
+
+A part begins at the first top-level heading that names its year (and its kind's word when several
+do); its text runs to the next part's beginning. The opening before the first part belongs to the
+first. A report whose parts cannot all be found so is left whole, under each of its keys.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+from eduread.text.vocabulary import PART_HEADING_WORDS
+
+Span = tuple[str, str, int, int]  # (year, kind, start, end): the part's keys and its stretch of the body
+
+
+_MANY = "SELECT num FROM parts GROUP BY num HAVING count(DISTINCT year) > 1 OR count(DISTINCT kind) > 1"
+# a top-level entry of a stored outline ([start, end, level, "heading"], level 1), read without
+# decoding the rest of it
+_TOP = re.compile(r'\[(\d+), \d+, 1, "((?:[^"\\]|\\.)*)"\]')
+
+
+def part_spans(conn: sqlite3.Connection) -> dict[int, list[Span]]:
+    """Report number → its parts' spans, for every report with parts of more than one year or kind."""
+    parts: dict[int, list[tuple[str, str, str]]] = {}
+    for num, year, kind, label in conn.execute(
+        f"SELECT num, year, kind, label FROM parts WHERE num IN ({_MANY}) ORDER BY num, rowid"
+    ):
+        parts.setdefault(num, []).append((str(year), kind, label))
+    out: dict[int, list[Span]] = {}
+    rows = conn.execute(
+        f"SELECT p.num, p.outline, r.body_len FROM parses p JOIN reports r USING (num) WHERE p.num IN ({_MANY})"
+    )
+    for num, outline, length in rows:
+        if num in parts:
+            spans = _spans(parts[num], [(int(a), t) for a, t in _TOP.findall(outline)], length)
+            if spans:
+                out[num] = spans
+    return out
+
+
+def _spans(parts: list[tuple[str, str, str]], tops: list[tuple[int, str]], length: int) -> list[Span] | None:
+    starts = []
+    for year, kind, label in parts:
+        named = [(s, t) for s, t in tops if year in t]
+        words = (label, *PART_HEADING_WORDS.get(kind, ()))
+        exact = [(s, t) for s, t in named if any(w and w in t for w in words)]
+        found = (exact or named)[:1]
+        if not found:
+            return None
+        starts.append(found[0][0])
+    if len(set(starts)) != len(starts):
+        return None
+    order = sorted(range(len(parts)), key=lambda i: starts[i])
+    bounds = [0, *(starts[i] for i in order[1:]), length]
+    return [(parts[i][0], parts[i][1], bounds[k], bounds[k + 1]) for k, i in enumerate(order)]
