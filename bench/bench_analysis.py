@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_library import make_corpus
+from bench_library import seed_texts, write_corpus
 from eduread.analysis.coverage import fill_missing
 from eduread.analysis.trends import trend
 from eduread.library.importer import import_paths
@@ -36,7 +36,7 @@ def build(folder: Path, n: int) -> None:
         return
     corpus = folder / "corpus"
     corpus.mkdir(exist_ok=True)
-    make_corpus(corpus, n)
+    write_corpus(corpus, seed_texts(n))
     start = time.perf_counter()
     import_paths(lib, [str(corpus)], keywords=False)
     print(f"import (with the figures table), {lib.count()} reports: {time.perf_counter() - start:.1f} s")

@@ -41,20 +41,14 @@ def key_totals(conn, by: str, spans: dict | None = None, column: int = 0) -> dic
         ).fetchone()
         if row[0]:
             totals["—"] = (row[0], row[1])
-    if spans:
-        nums = list(spans)
-        lengths: dict[int, int] = {}
-        for i in range(0, len(nums), 500):
-            chunk = nums[i : i + 500]
-            sql = f"SELECT num, body_len FROM reports WHERE num IN ({','.join('?' * len(chunk))})"
-            lengths.update(conn.execute(sql, chunk))
-        for num, keys in keys_of(conn, by, nums).items():
-            for key in keys:
-                n, chars = totals[key]
-                totals[key] = (n, chars - lengths[num])
-            for span in spans[num]:
-                n, chars = totals[str(span[column])]
-                totals[str(span[column])] = (n, chars + span[3] - span[2])
+    for report_spans in (spans or {}).values():  # its keys are its parts': each takes its part's length
+        length = report_spans[-1][3]  # the last part runs to the body's end
+        for key in {str(span[column]) for span in report_spans}:
+            n, chars = totals[key]
+            totals[key] = (n, chars - length)
+        for span in report_spans:
+            n, chars = totals[str(span[column])]
+            totals[str(span[column])] = (n, chars + span[3] - span[2])
     return totals
 
 

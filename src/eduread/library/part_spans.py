@@ -30,11 +30,15 @@ def part_spans(conn: sqlite3.Connection) -> dict[int, list[Span]]:
     ):
         parts.setdefault(num, []).append((str(year), kind, label))
     out: dict[int, list[Span]] = {}
-    rows = conn.execute(
-        f"SELECT p.num, p.outline, r.body_len FROM parses p JOIN reports r USING (num) WHERE p.num IN ({_MANY})"
-    )
-    for num, outline, length in rows:
-        if num in parts:
+    nums = list(parts)
+    for i in range(0, len(nums), 900):
+        chunk = nums[i : i + 900]
+        rows = conn.execute(
+            "SELECT p.num, p.outline, r.body_len FROM parses p JOIN reports r USING (num)"
+            f" WHERE p.num IN ({','.join('?' * len(chunk))})",
+            chunk,
+        )
+        for num, outline, length in rows:
             spans = _spans(parts[num], [(int(a), t) for a, t in _TOP.findall(outline)], length)
             if spans:
                 out[num] = spans
