@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from eduread.parse.model import Part, Report, Section
-from eduread.text.vocabulary import PART_HEADING_WORDS
+from eduread.parse.parts import opening_headings
 
 
 def part_sections(report: Report, part: Part | None) -> list[Section]:
     """The top-level sections of one part; the whole outline when the report has one part."""
     if part is None or len(report.parts) <= 1:
         return report.sections
-    year = str(part.year)
-    words = (part.label, *PART_HEADING_WORDS.get(part.kind, ()))
-    by_year = [s for s in report.sections if year in s.title]
-    exact = [s for s in by_year if any(w and w in s.title for w in words)]
-    return exact or by_year or report.sections
+    opening = opening_headings([s.title for s in report.sections], part.year, part.kind, part.label)
+    return [report.sections[i] for i in opening] or report.sections
 
 
 def same_place(a: Report, b: Report) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from eduread.library.groups import BY, key_totals, keys_of
-from eduread.library.part_spans import part_spans
+from eduread.library.part_spans import key_of, part_spans
 from eduread.library.search import Searcher, occurrences
 from eduread.text.matching import match_form
 
@@ -24,9 +24,8 @@ class TrendRow:
     characters: int
     nums: list[int]
     counts: dict[int, int] = field(default_factory=dict)  # occurrences in each of `nums`
-    spans: dict[int, tuple[int, int]] = field(
-        default_factory=dict
-    )  # a report counted by one part: where it is
+    # where a report counted by one of its parts has that part (the rest of it counts elsewhere)
+    spans: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def per_10k(self) -> float:
@@ -96,8 +95,7 @@ def trend(library, terms: list[str], by: str = "year") -> list[TrendRow]:
     if by not in BY:
         raise ValueError(f"--by takes one of {', '.join(BY)}")
     spans = part_spans(library.conn) if by in ("year", "kind") else {}
-    column = 0 if by == "year" else 1
-    totals = key_totals(library.conn, by, spans, column)
+    totals = key_totals(library.conn, by, spans)
     searcher = Searcher(library)
     rows = []
     for term in terms:
@@ -110,7 +108,7 @@ def trend(library, terms: list[str], by: str = "year") -> list[TrendRow]:
                     per_key.setdefault(key, {})[num] = len(found[num])
                 continue
             for span in spans[num]:
-                key, start, end = span[column], span[2], span[3]
+                key, start, end = key_of(span, by), span[2], span[3]
                 n = sum(1 for at in found[num] if start <= at < end)
                 if n:
                     held = per_key.setdefault(key, {})

@@ -233,11 +233,7 @@ def _search(library: Library, args: argparse.Namespace) -> int:
     last = None
     for hit in result.hits:
         if hit.report != last:
-            # a report whose title could not be read is named by its place and parts, as the reader does
-            name = (
-                hit.title
-                or " ".join([hit.place, *(f"{p.year or ''}{p.label or p.kind}" for p in hit.parts)]).strip()
-            )
+            name = hit.title or _untitled(hit)
             out.append("\n" + style(name or "(untitled)", "1") + "  " + style(hit.report[:10], "2"))
             last = hit.report
         section = style(" › ".join(hit.section) or "—", "36")
@@ -252,6 +248,13 @@ def _search(library: Library, args: argparse.Namespace) -> int:
         out.append(f"  {section}{style(f'  @{hit.start}', '2')}\n" + "\n".join(lines))
     sys.stdout.write("\n".join(out) + "\n")
     return 0
+
+
+def _untitled(hit) -> str:  # hit: Hit
+    """A report whose title could not be read, named by its place and parts as `eduread list` shows them."""
+    from eduread.commands.listing import shown_parts
+
+    return f"{hit.place} {shown_parts([vars(p) for p in hit.parts])}".strip()
 
 
 def _printable(text: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from eduread.library.part_spans import key_of
+
 BY = ("year", "place", "province", "kind")
 
 
@@ -21,12 +23,12 @@ _KEY_SQL = {
 }
 
 
-def key_totals(conn, by: str, spans: dict | None = None, column: int = 0) -> dict[str, tuple[int, int]]:
+def key_totals(conn, by: str, spans: dict | None = None) -> dict[str, tuple[int, int]]:
     """Key → (reports, characters of their bodies), counted in the database.
 
     With `spans` (part_spans.part_spans: a report's parts and where they lie), a report is counted
-    under each of its parts' keys (`column`: 0 the year, 1 the kind) with that part's characters
-    instead of its whole body's."""
+    under each of its parts' keys (by year or kind) with that part's characters instead of its
+    whole body's."""
     if by not in BY:
         raise ValueError(f"cannot group by {by!r}")
     sql = (
@@ -43,12 +45,12 @@ def key_totals(conn, by: str, spans: dict | None = None, column: int = 0) -> dic
             totals["—"] = (row[0], row[1])
     for report_spans in (spans or {}).values():  # its keys are its parts': each takes its part's length
         length = report_spans[-1][3]  # the last part runs to the body's end
-        for key in {str(span[column]) for span in report_spans}:
+        for key in {key_of(span, by) for span in report_spans}:
             n, chars = totals[key]
             totals[key] = (n, chars - length)
         for span in report_spans:
-            n, chars = totals[str(span[column])]
-            totals[str(span[column])] = (n, chars + span[3] - span[2])
+            n, chars = totals[key_of(span, by)]
+            totals[key_of(span, by)] = (n, chars + span[3] - span[2])
     return totals
 
 

@@ -11,9 +11,14 @@ from __future__ import annotations
 import re
 import sqlite3
 
-from eduread.text.vocabulary import PART_HEADING_WORDS
+from eduread.parse.parts import opening_headings
 
 Span = tuple[str, str, int, int]  # (year, kind, start, end): the part's keys and its stretch of the body
+
+
+def key_of(span: Span, by: str) -> str:
+    """The key a part counts under when grouping `by` year or kind."""
+    return span[0] if by == "year" else span[1]
 
 
 _MANY = "SELECT num FROM parts GROUP BY num HAVING count(DISTINCT year) > 1 OR count(DISTINCT kind) > 1"
@@ -47,14 +52,12 @@ def part_spans(conn: sqlite3.Connection) -> dict[int, list[Span]]:
 
 def _spans(parts: list[tuple[str, str, str]], tops: list[tuple[int, str]], length: int) -> list[Span] | None:
     starts = []
+    titles = [title for _start, title in tops]
     for year, kind, label in parts:
-        named = [(s, t) for s, t in tops if year in t]
-        words = (label, *PART_HEADING_WORDS.get(kind, ()))
-        exact = [(s, t) for s, t in named if any(w and w in t for w in words)]
-        found = (exact or named)[:1]
-        if not found:
+        opening = opening_headings(titles, year, kind, label)
+        if not opening:
             return None
-        starts.append(found[0][0])
+        starts.append(tops[opening[0]][0])
     if len(set(starts)) != len(starts):
         return None
     order = sorted(range(len(parts)), key=lambda i: starts[i])

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from eduread.parse.model import Part, Section
 from eduread.parse.title import find_parts, genre_label, kind_of, masked_year
 from eduread.text.matching import match_form
+from eduread.text.vocabulary import PART_HEADING_WORDS
 
 _HEADING_PART = re.compile(
     r"^((?:19|20)\d\d)\s*年\s*度?\s*(上半年|下半年)?[^\d,。;]{0,10}?"
@@ -136,3 +137,11 @@ def find_report_parts(title: str, body: str, sections: list[Section]) -> PartsFo
         return PartsFound([Part(kind=title_kind, year=None, label=genre_label(title))], notes)  # type: ignore[arg-type]
     notes.extend(["year", "kind"])
     return PartsFound([], notes)
+
+
+def opening_headings(titles: list[str], year: int | str, kind: str, label: str) -> list[int]:
+    """Which of a report's top-level headings open one of its parts: those that name the part's
+    year and its word (工作总结, 谋划…), else those that name its year; none when no heading does."""
+    named = [i for i, title in enumerate(titles) if str(year) in title]
+    words = (label, *PART_HEADING_WORDS.get(kind, ()))
+    return [i for i in named if any(w and w in titles[i] for w in words)] or named

@@ -300,7 +300,9 @@ def _strip_chrome(lines: list[str], meta: PageMeta) -> list[str]:
         if not line:
             kept.append("")
             continue
-        folded = match_form(line)  # one character for one: stripping it strips the line
+        folded = match_form(
+            line
+        )  # a normalised line holds nothing folding drops: stripping it strips the line
         if pending is not None:
             if not _META_LINE.match(folded):
                 _absorb_meta(meta, {pending: line})

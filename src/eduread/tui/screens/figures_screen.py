@@ -102,23 +102,33 @@ class FiguresScreen(FiltersOverTable, Screen):
     @work(thread=True, exclusive=True, group="figures")
     def _fill(self) -> None:
         """Reports stored before the figures table get their rows here, off the UI thread."""
+
+        def fill(lib) -> None:
+            figure_table.fill_missing(
+                lib,
+                lambda done, total: self.app.call_from_thread(
+                    self._say, f"listing figures: {done:,}/{total:,}"
+                ),
+            )
+
+        done, _ = self._on_own_connection(fill, "the figures could not be listed")
+        if done:
+            self.app.call_from_thread(self._filled)
+
+    def _on_own_connection(self, work, failed: str) -> tuple[bool, object]:
+        """(done, what `work(library)` gave) in a worker thread, on a connection of its own; a locked
+        or damaged library is said on the screen (after `failed`), never a crash."""
         from eduread.library.store import Library
 
         try:
             lib = Library(self.library.folder, seed=False)
             try:
-                figure_table.fill_missing(
-                    lib,
-                    lambda done, total: self.app.call_from_thread(
-                        self._say, f"listing figures: {done:,}/{total:,}"
-                    ),
-                )
+                return True, work(lib)
             finally:
                 lib.close()
-        except Exception as err:  # a locked or damaged library: said on the screen, never a crash
-            self.app.call_from_thread(self._say, f"the figures could not be listed: {one_line(str(err))}")
-            return
-        self.app.call_from_thread(self._filled)
+        except Exception as err:
+            self.app.call_from_thread(self._say, f"{failed}: {one_line(str(err))}")
+            return False, None
 
     def _filled(self) -> None:
         self._filling = False
@@ -186,19 +196,11 @@ class FiguresScreen(FiltersOverTable, Screen):
     @work(thread=True, exclusive=True, group="figures-query")
     def _query_in_thread(self, filters: dict, generation: int) -> None:
         """A query off the UI thread, on a connection of its own: typing goes on while it runs."""
-        from eduread.library.store import Library
-
         started = time.perf_counter()
-        try:
-            lib = Library(self.library.folder, seed=False)
-            try:
-                records = find_figures(lib, **filters)
-            finally:
-                lib.close()
-        except Exception as err:  # a locked or damaged library: said on the screen, never a crash
-            self.app.call_from_thread(self._say, f"the figures could not be read: {one_line(str(err))}")
-            return
-        if not get_current_worker().is_cancelled:
+        done, records = self._on_own_connection(
+            lambda lib: find_figures(lib, **filters), "the figures could not be read"
+        )
+        if done and not get_current_worker().is_cancelled:
             self.app.call_from_thread(
                 self._show_records, records, (time.perf_counter() - started) * 1000, generation
             )
