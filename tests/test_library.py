@@ -285,7 +285,7 @@ def test_damaged_index_names_reindex(tmp_path: Path) -> None:
 def test_list_and_search_load_only_what_they_use(tmp_path: Path, command: list[str]) -> None:
     heavy = ["jieba", "numpy", "rich", "dataclasses", "eduread.parse.report", "eduread.library.rows"]
     if command[0] == "list":
-        heavy.append("tantivy")
+        heavy += ["tantivy", "pathlib"]  # pathlib and the URL parsing it imports: 3 ms of 50
     assert eduread(tmp_path / "h", "list").returncode == 0  # the first run stores the seeds
     code = (
         f"import sys; from eduread.cli import main; main(['--library', sys.argv[1], *{command!r}]);"
@@ -925,6 +925,20 @@ def test_piped_list_is_the_terminal_layout_in_utf8(tmp_path: Path, library: Libr
     rows = library.listing()
     expected = "".join(line.rstrip() + "\n" for line in lines([], None, cells=listing_cells(rows)))
     assert "ab12  " in expected and piped_lines(library.listing(raw=True)).decode("utf-8") == expected
+
+
+def test_list_measures_cells_as_rich_does(library: Library) -> None:
+    """`list` lays out its columns without loading rich: its widths must be rich's, for every
+    character but those of no width (cleaning removes the format characters among them)."""
+    from rich.cells import cell_len as rich_cell_len
+
+    from eduread.commands.listing import cell_len
+
+    visible = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF and rich_cell_len(chr(c))]
+    chunks = ["".join(visible[i : i + 500]) for i in range(0, len(visible), 500)]
+    texts = [t + p for t, p in library.conn.execute("SELECT title, place_name FROM reports")]
+    assert [cell_len(t) for t in chunks + texts] == [rich_cell_len(t) for t in chunks + texts]
+    assert cell_len("教育局 2020") == 11 and cell_len("\U0001f4da") == 2  # a book emoji
 
 
 def test_figures_are_kept_only_against_the_stored_body(library: Library, monkeypatch) -> None:

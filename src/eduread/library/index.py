@@ -15,7 +15,10 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from pathlib import Path  # `eduread list` opens a library without pathlib
 
 INDEX_DIR = "index"
 ID_FILE = "eduread-index-id"
@@ -68,12 +71,14 @@ def _register(index) -> None:
     index.register_tokenizer(TOKENIZER, analyzer)
 
 
-def stamp_on_disk(folder: Path) -> tuple[str, int] | None:
+def stamp_on_disk(folder: str | os.PathLike[str]) -> tuple[str, int] | None:
     """(index id, opstamp of its last commit) read from the files, without loading tantivy."""
-    where = folder / INDEX_DIR
+    where = os.path.join(folder, INDEX_DIR)
     try:
-        index_id = (where / ID_FILE).read_text(encoding="utf-8").strip()
-        opstamp = int(json.loads((where / "meta.json").read_text(encoding="utf-8"))["opstamp"])
+        with open(os.path.join(where, ID_FILE), encoding="utf-8") as file:
+            index_id = file.read().strip()
+        with open(os.path.join(where, "meta.json"), encoding="utf-8") as file:
+            opstamp = int(json.load(file)["opstamp"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return index_id, opstamp
@@ -94,13 +99,13 @@ def _record(conn: sqlite3.Connection, stamp: tuple[str, int]) -> None:
     )
 
 
-def in_step(folder: Path, conn: sqlite3.Connection) -> bool:
+def in_step(folder: str | os.PathLike[str], conn: sqlite3.Connection) -> bool:
     """Whether the index and the database recorded the same last write (cheap: two small reads).
 
     A library with no reports and no index is in step too.
     """
     on_disk = stamp_on_disk(folder)
-    if on_disk is None and not (folder / INDEX_DIR).exists():
+    if on_disk is None and not os.path.exists(os.path.join(folder, INDEX_DIR)):
         return conn.execute("SELECT NOT EXISTS (SELECT 1 FROM reports)").fetchone()[0] == 1
     return on_disk is not None and on_disk == stamp_in_db(conn)
 

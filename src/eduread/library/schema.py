@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 from eduread.library.packed import pack, unpack
 
@@ -95,21 +95,22 @@ CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
-def connect(path: Path, *, readonly: bool = False, immutable: bool = False) -> sqlite3.Connection:
+def connect(
+    path: str | os.PathLike[str], *, readonly: bool = False, immutable: bool = False
+) -> sqlite3.Connection:
     """A connection with WAL, foreign keys and a busy timeout, so two processes can share a library.
 
     `immutable` reads a library in a folder nobody can write to (where SQLite cannot create the
     shared-memory file WAL reading needs).
     """
     if readonly or immutable:
-        import os
         from urllib.parse import quote
 
         mode = "immutable=1" if immutable else "mode=ro"
         uri = f"file:{quote(os.fsencode(path))}?{mode}"
         conn = sqlite3.connect(uri, uri=True, timeout=10, isolation_level=None)
     else:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         conn = sqlite3.connect(path, timeout=10, isolation_level=None)
         conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA foreign_keys=ON")

@@ -10,14 +10,14 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from pathlib import Path
 
 from eduread.library import char_counts, failures, index, schema
 from eduread.library.packed import pack, unpack
-from eduread.paths import bundled_dir, library_dir
+from eduread.paths import bundled_dir, library_dir, library_folder
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a few ms of every command)
 if TYPE_CHECKING:  # rows.py is for writing: `eduread list` and `search` do not load it
+    from pathlib import Path
     from typing import TypeVar
 
     from eduread.library.rows import Rows
@@ -340,8 +340,10 @@ class Library:
     def __init__(
         self, folder: Path | str | None = None, *, seed: bool = True, progress: Progress | None = None
     ) -> None:
-        self.folder = library_dir(folder)
-        self.path = self.folder / DB_NAME
+        # Strings, for opening; the Paths below are made when first asked for (not by `eduread list`)
+        self._folder = library_folder(folder)
+        self._db = os.path.join(self._folder, DB_NAME)
+        self._paths: tuple[Path, Path] | None = None
         self.progress = progress
         self.readonly = False
         self._wal: tuple[int, int] | None = None  # the -wal file's (device, inode) while we write
@@ -358,7 +360,7 @@ class Library:
             if self._before is not None and self._before < 6:  # the old index tables are gone
                 with self._shown("compacting the library", 0):
                     self.conn.execute("VACUUM")
-            if not index.in_step(self.folder, self.conn):  # a write was cut short, or a new version
+            if not index.in_step(self._folder, self.conn):  # a write was cut short, or a new version
                 try:
                     with self._shown("indexing", self.count()) as update:
                         index.repair(self.folder, self.conn, update)
@@ -373,6 +375,23 @@ class Library:
             self.conn.close()
             raise LibraryError(f"{self.path}: {failures.explain(err)}") from None
 
+    @property
+    def folder(self) -> Path:
+        """The library's folder."""
+        return self._both()[0]
+
+    @property
+    def path(self) -> Path:
+        """The library's database file."""
+        return self._both()[1]
+
+    def _both(self) -> tuple[Path, Path]:
+        if self._paths is None:
+            from pathlib import Path
+
+            self._paths = Path(self._folder), Path(self._db)
+        return self._paths
+
     def _open(self) -> sqlite3.Connection:
         """A writable connection with the schema current; read-only when the file or folder is.
 
@@ -381,7 +400,7 @@ class Library:
         """
         self._before: int | None = None
         try:
-            conn = schema.connect(self.path)
+            conn = schema.connect(self._db)
         except (sqlite3.Error, OSError) as err:
             if not self.path.is_file() or failures.is_damage(err):
                 raise
