@@ -5,7 +5,7 @@ Usage: python bench/bench_reader.py [--big N | --big-library DIR] [--runs R] [--
 
 Every app runs in a 100×30 pseudo-terminal, as in a real terminal:
 - the frame a user waits for (every package byte-compiled first, as installed): from starting the
-  process until the terminal has received both the tree's first place and the title of the report
+  `eduread` command (the installed script, as a user types it) until the terminal has received both the tree's first place and the title of the report
   restored from the last session, median of interleaved runs of eduread and of a minimal Textual
   app (a Tree and a Static, until its Static's text arrives) in the same run;
 - search as you type: in the search dialog, from writing each next character of a query until the
@@ -39,6 +39,10 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 PAGE_DOWN = b"\x1b[6~"
 QUERIES = ["学位", "教师队伍", "义务教育均衡", "大班额"]
 HOME = b"\x1b[H"
+# The command a user types: the installed `eduread` script beside this Python (as pip writes it),
+# or `python -m eduread` where there is none (which adds runpy's imports to every start).
+_SCRIPT = Path(sys.executable).parent / "eduread"
+EDUREAD = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "eduread"]
 MINIMAL = """
 from textual.app import App
 from textual.widgets import Static, Tree
@@ -176,7 +180,7 @@ def compare_first_frames(library: Path, runs: int) -> tuple[float, float]:
         ours, theirs = [], []
         for _ in range(runs):
             for cmd, wanted, out in (
-                ([sys.executable, "-m", "eduread"], markers, ours),
+                (EDUREAD, markers, ours),
                 ([sys.executable, str(minimal)], [b"minimal-ready"], theirs),
             ):
                 term = Terminal(cmd, env)
@@ -199,7 +203,7 @@ def search_keystroke_ms(library: Path, queries: list[str]) -> tuple[float, float
         q[:i]: searcher.search(q[:i], limit=1).summary() for q in queries for i in range(1, len(q) + 1)
     }
     lib.close()
-    term = Terminal([sys.executable, "-m", "eduread"], _env(library))
+    term = Terminal(EDUREAD, _env(library))
     times: list[float] = []
     try:
         term.wait_for(b"Search all")
@@ -235,7 +239,7 @@ def page_downs(term: Terminal, presses: int) -> float:
 
 def eduread_page_down_ms(library: Path, report: Path, presses: int) -> float:
     """Page-down in the reader, the report opened as `eduread FILE`."""
-    term = Terminal([sys.executable, "-m", "eduread", str(report)], _env(library))
+    term = Terminal([*EDUREAD, str(report)], _env(library))
     try:
         term.wait_for("教育局".encode())
         term.drain(1.0)
@@ -268,7 +272,7 @@ def eduread_switch_ms(library: Path, rounds: int) -> float:
     for num in nums:
         lib.add_bookmark(num, 0, f"report {num}")
     lib.close()
-    term = Terminal([sys.executable, "-m", "eduread"], _env(library))
+    term = Terminal(EDUREAD, _env(library))
     try:
         term.wait_for(b"Search all")
         term.drain(3.0)  # background upkeep (keywords for the seeds) done first

@@ -49,6 +49,12 @@ def test_wrap_rules_hold_at_every_width(width: int) -> None:
                 assert not (f_start < start < f_end), (seed.name, width, report.body[f_start:f_end])
 
 
+def test_tree_labels_given_as_text_are_never_markup() -> None:
+    """A title or heading is the report's words: brackets and colons stay as they are written."""
+    for tree in (PlaceTree(), OutlineTree("outline")):
+        assert tree.process_label("[b]规划[/b] :smile: [link=x]").plain == "[b]规划[/b] :smile: [link=x]"
+
+
 async def test_open_report_outline_and_figure_jump(tmp_path: Path) -> None:
     folder = _seeded(tmp_path)
     app = ReaderApp(folder)

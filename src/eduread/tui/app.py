@@ -110,7 +110,15 @@ class ReaderApp(App[None]):
         classes.update({f"-theme-{name}": True, "-dark-mode": dark, "-light-mode": not dark})
         self.update_classes(classes, update=False)
         self._refresh_truecolor_filter(self.ansi_theme)
+        self._theme_started = True
         self.stylesheet.set_variables(self.get_css_variables())  # read by the first parse
+
+    _theme_started = False  # until _start_theme: Textual's own first stylesheet is replaced there
+
+    def get_css_variables(self) -> dict[str, str]:
+        # App.__init__ works out the default theme's variables for a stylesheet nobody reads
+        # before _start_theme sets the saved theme's: 1.5 ms of the first frame, once is enough
+        return super().get_css_variables() if self._theme_started else {}
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(VARIABLE_DEFAULTS)

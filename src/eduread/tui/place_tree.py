@@ -73,8 +73,15 @@ class PlaceTree(FittedTree):
 
     # ---- filling -------------------------------------------------------------------------------
 
-    def load(self, groups: list[tuple[str, str | int | None, int]], year_first: bool | None = None) -> None:
-        """Rebuild the first level from tree_groups rows (group, key, count)."""
+    def load(
+        self,
+        groups: list[tuple[str, str | int | None, int]],
+        year_first: bool | None = None,
+        *,
+        open_up_to: int = 0,
+    ) -> None:
+        """Rebuild the first level from tree_groups rows (group, key, count); a library of at most
+        `open_up_to` reports is filled and opened all the way down (a small one reads best so)."""
         if year_first is not None:
             self.year_first = year_first
         self.clear()
@@ -85,6 +92,7 @@ class PlaceTree(FittedTree):
         else:
             main.sort(key=lambda g: (not g[1], str(g[1])))
         order = [*main, *(g for name in SPECIAL for g in groups if g[0] == name)]
+        open_all = self.total <= open_up_to
         for group, key, count in order:
             if group in SPECIAL:
                 label = Text(SPECIAL[group])
@@ -94,8 +102,9 @@ class PlaceTree(FittedTree):
                 label = Text(str(key) or UNKNOWN_PROVINCE)
             label.append(f" {count}", style="dim")
             data = Group(group, key, 1, year=key if group == "year" else None, path=(group, key))  # type: ignore[arg-type]
-            node = self.root.add(label, data=data, expand=False)
-            node.allow_expand = True
+            node = self.root.add(label, data=data, expand=open_all)
+            if open_all:
+                self._fill(node, open_all=True)
         if self.root.children:
             self.call_after_refresh(self._cursor_home)
 
@@ -110,7 +119,9 @@ class PlaceTree(FittedTree):
             return [("province", _province), ("place", _place)]
         return [("place", _place), ("year", _years)]
 
-    def _fill(self, node: TreeNode) -> None:
+    def _fill(self, node: TreeNode, open_all: bool = False) -> None:
+        """A folder's children; with `open_all`, each opened and filled in turn (made open, as
+        Textual's expand() would post a message for each, which the first frame would wait for)."""
         data = node.data
         assert isinstance(data, Group)
         if data.entries is None:
@@ -141,9 +152,10 @@ class PlaceTree(FittedTree):
             child = node.add(
                 label,
                 data=Group(data.group, data.key, data.depth + 1, members, year, (*data.path, k)),
-                expand=False,
+                expand=open_all,
             )
-            child.allow_expand = True
+            if open_all:
+                self._fill(child, open_all=True)
 
     def _add_leaves(self, node: TreeNode, data: Group) -> None:
         special = data.group in SPECIAL
@@ -171,19 +183,6 @@ class PlaceTree(FittedTree):
         node = event.node
         if isinstance(node.data, Group) and not node.children:
             self._fill(node)
-
-    def expand_everything(self) -> None:
-        """Open every folder (a small library reads best fully open)."""
-
-        def walk(node: TreeNode) -> None:
-            for child in list(node.children):
-                if isinstance(child.data, Group):
-                    if not child.children:
-                        self._fill(child)
-                    child.expand()
-                    walk(child)
-
-        walk(self.root)
 
     # ---- finding -------------------------------------------------------------------------------
 

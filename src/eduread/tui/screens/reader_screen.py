@@ -116,14 +116,13 @@ class ReaderScreen(Screen[None]):
         tree.fetch = self._fetch
         try:
             year_first = library.get_setting("grouping") == "year"
-            tree.load(library.tree_groups(year_first=year_first), year_first=year_first)
+            groups = library.tree_groups(year_first=year_first)
+            tree.load(groups, year_first=year_first, open_up_to=SMALL_LIBRARY)
         except Exception as err:  # a damaged library: say so in the app, never a traceback
             self.view.show(
                 None, message=f"The library cannot be read: {_one_line(err)}. Run `eduread check`."
             )
             return
-        if tree.total <= SMALL_LIBRARY:
-            tree.expand_everything()
         target = self.pending_open
         self.pending_open = None
         if target is None:
@@ -184,9 +183,7 @@ class ReaderScreen(Screen[None]):
         leaf = tree.cursor_leaf()
         folder = tree.cursor_folder()
         line = tree.cursor_line
-        tree.load(library.tree_groups(year_first=tree.year_first))
-        if tree.total <= SMALL_LIBRARY:
-            tree.expand_everything()
+        tree.load(library.tree_groups(year_first=tree.year_first), open_up_to=SMALL_LIBRARY)
         if self.current_num is not None and library.entry(self.current_num) is None:
             self.current_num = None
             self.view.show(None, message="This report was updated; choose it again.")
@@ -425,9 +422,7 @@ class ReaderScreen(Screen[None]):
             return
         tree = self.tree
         year_first = not tree.year_first
-        tree.load(library.tree_groups(year_first=year_first), year_first=year_first)
-        if tree.total <= SMALL_LIBRARY:
-            tree.expand_everything()
+        tree.load(library.tree_groups(year_first=year_first), year_first=year_first, open_up_to=SMALL_LIBRARY)
         self.reader_app.write(lambda: library.set_setting("grouping", "year" if year_first else "place"))
         self._set_status("grouped by year" if year_first else "grouped by place")
         if self.current_num is not None:
