@@ -282,6 +282,39 @@ async def test_figures_screen_lists_figures_of_a_library_from_before_the_table(
         assert fills == [1]  # one listing of the older reports, not one per query
 
 
+async def test_figures_screen_filters_what_is_listed_when_the_older_reports_cannot_be(
+    library: Library, monkeypatch
+) -> None:
+    import sqlite3
+
+    from eduread.library import figure_table
+    from eduread.tui.screens.figures_screen import SETTLE_S, FiguresScreen
+
+    num = library.entries(place="怀化")[0].num  # one report from before the figures table
+    library.conn.execute("DELETE FROM figures WHERE num = ?", (num,))
+    library.conn.execute("DELETE FROM figures_done WHERE num = ?", (num,))
+    library.conn.commit()
+
+    def locked(*args, **kwargs):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(figure_table, "fill_missing", locked)
+    screen = FiguresScreen(library)
+    app = Host(screen)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await _settle(pilot)
+        summary = str(screen.query_one("#figure-summary", Static).render())
+        assert "not all: the figures could not be listed" in summary, summary
+        everything = screen.query_one(DataTable).row_count
+        assert everything > 0 and all(r.num != num for r in screen.records)
+        screen.query_one("#f-place", Input).value = "天门"  # the filters still work on what is listed
+        await pilot.pause(SETTLE_S * 2)
+        await app.workers.wait_for_complete()
+        await _settle(pilot)
+        assert screen.records and {r.place for r in screen.records} == {"天门市"}
+
+
 async def test_a_note_on_a_sub_section_of_a_one_line_report_ends_with_it(tmp_path: Path) -> None:
     from eduread.tui.report_view import ReportView
     from eduread.tui.screens.notes_screen import NoteDialog

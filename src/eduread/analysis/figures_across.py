@@ -46,9 +46,12 @@ def find_figures(
     place: str | None = None,
     year: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    fill: bool = True,
 ) -> list[FigureRecord]:
-    """Figures across the library by measure, kind, place and year (the table filled first if needed)."""
-    if figure_table.missing(library.conn):
+    """Figures across the library by measure, kind, place and year: the table is filled first if
+    needed, unless `fill` is False (the figures screen lists older reports itself, off its UI thread,
+    and filters what is listed when that fails)."""
+    if fill and figure_table.missing(library.conn):
         figure_table.fill_missing(library, progress)
     keys = matching_keys(what, figure_table.keys(library.conn)) if what else None
     return figure_table.records(library.conn, what_keys=keys, kind=kind, place=place, year=year)

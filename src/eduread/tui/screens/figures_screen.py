@@ -67,6 +67,7 @@ class FiguresScreen(FiltersOverTable, Screen):
         self._generation = 0  # the latest query asked for; an older one's answer is dropped
         self._asked: dict | None = None  # the filters of the latest query
         self._filling = False  # rows of older reports being listed
+        self._unlisted = ""  # why the older reports' figures could not be listed, when they could not
         self._settle: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -111,13 +112,13 @@ class FiguresScreen(FiltersOverTable, Screen):
                 ),
             )
 
-        done, _ = self._on_own_connection(fill, "the figures could not be listed")
-        if done:
-            self.app.call_from_thread(self._filled)
+        done, failure = self._on_own_connection(fill, "the figures could not be listed")
+        self.app.call_from_thread(self._filled, "" if done else str(failure))
 
     def _on_own_connection(self, work, failed: str) -> tuple[bool, object]:
         """(done, what `work(library)` gave) in a worker thread, on a connection of its own; a locked
-        or damaged library is said on the screen (after `failed`), never a crash."""
+        or damaged library is said on the screen (after `failed`), never a crash, and (False, that
+        line) is returned."""
         from eduread.library.store import Library
 
         try:
@@ -127,11 +128,15 @@ class FiguresScreen(FiltersOverTable, Screen):
             finally:
                 lib.close()
         except Exception as err:
-            self.app.call_from_thread(self._say, f"{failed}: {one_line(str(err))}")
-            return False, None
+            said = f"{failed}: {one_line(str(err))}"
+            self.app.call_from_thread(self._say, said)
+            return False, said
 
-    def _filled(self) -> None:
+    def _filled(self, failure: str = "") -> None:
+        """The older reports are listed (or could not be: the figures already listed are shown,
+        the filters work on them, and the summary says what is missing and why)."""
         self._filling = False
+        self._unlisted = failure
         if self.is_attached:
             self.run_query()
 
@@ -162,7 +167,7 @@ class FiguresScreen(FiltersOverTable, Screen):
         self._generation += 1
         self._asked = self._filters()
         started = time.perf_counter()
-        records = find_figures(self.library, **self._asked)
+        records = find_figures(self.library, **self._asked, fill=False)
         self._show_records(records, (time.perf_counter() - started) * 1000, self._generation)
 
     def _show_records(self, records: list[FigureRecord], query_ms: float, generation: int) -> None:
@@ -198,7 +203,7 @@ class FiguresScreen(FiltersOverTable, Screen):
         """A query off the UI thread, on a connection of its own: typing goes on while it runs."""
         started = time.perf_counter()
         done, records = self._on_own_connection(
-            lambda lib: find_figures(lib, **filters), "the figures could not be read"
+            lambda lib: find_figures(lib, **filters, fill=False), "the figures could not be read"
         )
         if done and not get_current_worker().is_cancelled:
             self.app.call_from_thread(
@@ -226,9 +231,11 @@ class FiguresScreen(FiltersOverTable, Screen):
             if len(self.records) > SHOW
             else ""
         )
+        missing = f" · not all: {self._unlisted}" if self._unlisted else ""
         self.query_one("#figure-summary", Static).update(
             Text(
-                f"{counted(len(self.records), 'figure')} in {counted(reports, 'report')} · {self.query_ms:.0f} ms{more}"
+                f"{counted(len(self.records), 'figure')} in {counted(reports, 'report')}"
+                f" · {self.query_ms:.0f} ms{more}{missing}"
             )
         )
 
