@@ -539,6 +539,8 @@ def test_salvage_reads_exactly_the_stored_texts_of_a_whole_file(base: Path, tmp_
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     from eduread.library.packed import unpack
 
-    expected = {n: unpack(o, b) for n, o, b in conn.execute("SELECT num, original, body FROM texts")}
+    expected = {
+        n: (unpack(o, b), h) for n, o, b, h in conn.execute("SELECT num, original, body, hints FROM texts")
+    }
     conn.close()
     assert stored_texts(home / "library.sqlite3") == expected

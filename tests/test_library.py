@@ -862,7 +862,12 @@ def test_a_library_of_schema_6_is_upgraded_with_its_counts(tmp_path: Path) -> No
     library.close()
     conn = sqlite3.connect(tmp_path / "lib" / "library.sqlite3", isolation_level=None)
     conn.execute("DROP TABLE char_counts")  # as version 6 left it
-    conn.execute("ALTER TABLE texts DROP COLUMN simplified")
+    conn.executescript(  # texts as version 6 made it: no simplified runs, no title hints
+        "CREATE TABLE texts_6 (num INTEGER PRIMARY KEY REFERENCES reports(num) ON DELETE CASCADE,"
+        " original BLOB NOT NULL, body TEXT NOT NULL);"
+        "INSERT INTO texts_6 SELECT num, original, body FROM texts;"
+        "DROP TABLE texts; ALTER TABLE texts_6 RENAME TO texts;"
+    )
     conn.execute("UPDATE state SET value = '6' WHERE key = 'schema'")
     conn.close()
     shown = []
@@ -873,6 +878,9 @@ def test_a_library_of_schema_6_is_upgraded_with_its_counts(tmp_path: Path) -> No
         r[0]: r[1:] for r in library.conn.execute("SELECT ch, reports, total FROM char_counts")
     } == expected
     assert dict(library.conn.execute("SELECT num, simplified FROM texts")) == runs
+    # the columns in the order salvage.py reads them from a damaged file's pages
+    columns = [r[1] for r in library.conn.execute("PRAGMA table_info(texts)")]
+    assert columns == ["num", "original", "body", "simplified", "hints"]
     assert char_counts.differences(library.conn, library.match_bodies()) == 0
     # the reader's tree counts its first level from an index, not a scan of every report
     plan = library.conn.execute(

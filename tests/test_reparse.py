@@ -43,6 +43,53 @@ def test_stale_parses_are_redone_in_place(tmp_path: Path) -> None:
     library.close()
 
 
+def test_parsing_again_keeps_the_titles_the_file_stated_outside_its_text(tmp_path: Path) -> None:
+    """A page's <title> and a file's name can be all that says what a report is: a parser upgrade
+    that parses the stored text again, in place or by replacement, must still have them."""
+    from conftest import seed_path
+    from eduread.library.importer import import_paths
+
+    title, rest = seed_path("000_74b69ab3a17d35dc.txt").read_text(encoding="utf-8").split("\n", 1)
+    page = tmp_path / "page.html"
+    page.write_text(
+        f"<html><head><title>{title}_政务公开_怀化市人民政府</title></head><body>"
+        f"<div class='content'><p>{rest.replace(chr(10), '<br>')}</p></div></body></html>",
+        encoding="utf-8",
+    )
+    untitled = "\n".join(  # a text that states no title of its own, named for the report it is
+        line
+        for line in seed_path("003_b5818a88827ebf16.txt").read_text(encoding="utf-8").splitlines()
+        if "工作要点" not in line or len(line) > 30
+    )
+    named = tmp_path / "天门市教育局2018年工作要点.txt"
+    named.write_text(untitled, encoding="utf-8")
+    library = Library(tmp_path / "lib", seed=False)
+    import_paths(library, [str(page), str(named)], keywords=False)
+    imported = {e.num: (e.title, e.place_name) for e in library.entries()}
+    assert sorted(t for t, _p in imported.values()) == sorted([title, "天门市教育局2018年工作要点"])
+
+    _age(library)
+    assert reparse_stale(library) == 2
+    assert {e.num: (e.title, e.place_name) for e in library.entries()} == imported
+    assert {library.reparse(num).title for num in imported} == {t for t, _p in imported.values()}
+
+    html_num = next(n for n, (t, _p) in imported.items() if t == title)
+    with library.transaction() as conn:  # as if an older cleaner had left a line the current one drops
+        original, body = conn.execute(
+            "SELECT original, body FROM texts WHERE num = ?", (html_num,)
+        ).fetchone()
+        stale = "旧版清理留下的页脚\n" + body
+        conn.execute(
+            "UPDATE texts SET body = ?, original = ? WHERE num = ?",
+            (stale, pack(unpack(original, body), stale), html_num),
+        )
+    _age(library)
+    reparse_stale(library)
+    titles = {e.title for e in library.entries()}
+    assert html_num not in {e.num for e in library.entries()} and title in titles  # replaced, titled
+    library.close()
+
+
 def test_a_changed_body_replaces_the_report_and_its_index(tmp_path: Path) -> None:
     library = Library(tmp_path / "lib")
     old = library.entries(place="天门")[0]

@@ -9,6 +9,7 @@ imported again into a fresh library, and the damaged file is kept beside it.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import time
@@ -152,6 +153,23 @@ def _one(conn: sqlite3.Connection, sql: str, args: tuple) -> tuple | None:
         return None
 
 
+def _hints(sources: list[sqlite3.Connection], num: int, salvaged: str | None) -> str | None:
+    """A report's stored title hints (texts.hints; `salvaged` when only the pages could be read)
+    when they read as a JSON list of titles; None for a library from before they were kept, or a
+    damaged value: the text is then parsed without them."""
+    stored = next(
+        (row[0] for c in sources if (row := _one(c, "SELECT hints FROM texts WHERE num = ?", (num,)))),
+        salvaged,
+    )
+    if not isinstance(stored, str):
+        return None
+    try:
+        titles = json.loads(stored)
+    except ValueError:
+        return None
+    return stored if isinstance(titles, list) and all(isinstance(t, str) for t in titles) else None
+
+
 def _original(row: tuple) -> str | None:
     """The original text of a texts row (stored deflated against its body), or None if unreadable."""
     import zlib
@@ -187,8 +205,7 @@ def repair(library, progress: Callable[[int, int], None] | None = None) -> Repai
     are new and whole; bookmarks, reading positions, notes, corrections and settings follow them.
     """
     from eduread.library.rows import Rows
-    from eduread.library.store import DB_NAME, Library
-    from eduread.parse.report import parse_text
+    from eduread.library.store import DB_NAME, Library, parse_stored
 
     old = library.conn
     folder: Path = library.folder
@@ -228,7 +245,7 @@ def repair(library, progress: Callable[[int, int], None] | None = None) -> Repai
                     if (row := _one(c, "SELECT original, body FROM texts WHERE num = ?", (num,))) is not None
                     and (text := _original(row)) is not None
                 ),
-                found.get(num),
+                found[num][0] if num in found else None,
             )
             source = next(
                 (
@@ -241,12 +258,21 @@ def repair(library, progress: Callable[[int, int], None] | None = None) -> Repai
             if original is None:
                 result.lost += 1
                 continue
+            hints = next(  # a library from before version 8, or a damaged column: parsed without
+                (
+                    row[0]
+                    for c in sources
+                    if (row := _one(c, "SELECT hints FROM texts WHERE num = ?", (num,)))
+                ),
+                None,
+            )
             try:
-                report = parse_text(original, strict=False)
+                hints = hints if isinstance(hints, str) and isinstance(json.loads(hints), list) else None
+                report = parse_stored(original, source, hints)
             except Exception:  # a text damaged into something the parser refuses
                 result.lost += 1
                 continue
-            batch.append((num, Rows.of(report, original, source or "")))
+            batch.append((num, Rows.of(report, original, source or "", json.loads(hints) if hints else ())))
             if len(batch) >= 100:
                 flush()
             if progress:

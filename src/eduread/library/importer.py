@@ -175,7 +175,8 @@ def prepare(path: Path, keywords: bool, derive: Derive | None = None) -> Prepare
 
         words = word_counts(report.body)
     source = stored_source(path)
-    prepared = Prepared(source, Rows.of(report, document.text, source), match_form(report.body), words)
+    rows = Rows.of(report, document.text, source, document.title_hints)
+    prepared = Prepared(source, rows, match_form(report.body), words)
     prepared.notes = list(document.notes)
     prepared.shown = shown_name(path)
     if derive is not None:

@@ -7,6 +7,7 @@ leaves the single database-writing process with nothing but the writes.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 from eduread.library.figure_rows import figure_rows
@@ -32,10 +33,12 @@ class Rows:
     review: tuple[str, ...] = ()
     figures: list[tuple] = field(default_factory=list)  # figure_rows(report), for the figures table
     simplified: str | None = None  # texts.simplified: where matching reads the body as simplified
+    hints: str | None = None  # texts.hints: the titles the file stated outside its text, as JSON
 
     @classmethod
-    def of(cls, report, original: str, source: str) -> Rows:  # report: Report
-        """The rows of a parsed report, its decoded original text and where it came from."""
+    def of(cls, report, original: str, source: str, hints: Sequence[str] = ()) -> Rows:  # report: Report
+        """The rows of a parsed report, its decoded original text, where it came from and the titles
+        the file stated outside its text (kept, so that parsing the text again gives what import gave)."""
         body, data, outline = cache_row(report)
         return cls(
             report.id,
@@ -52,6 +55,7 @@ class Rows:
             tuple(report.review),
             figure_rows(report),
             runs_json(simplified_runs(body)),
+            json.dumps(list(hints), ensure_ascii=False) if hints else None,
         )
 
 

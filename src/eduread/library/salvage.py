@@ -124,8 +124,9 @@ def _original(original: str | bytes, body: str) -> str | None:
         return None
 
 
-def stored_texts(path: Path) -> dict[int, str]:
-    """Report number → original text, from every readable leaf page shaped like the texts table's."""
+def stored_texts(path: Path) -> dict[int, tuple[str, str | None]]:
+    """Report number → (original text, title hints as stored or None), from every readable leaf page
+    shaped like the texts table's."""
     try:
         data = path.read_bytes()
         db = _File(data)
@@ -137,7 +138,7 @@ def stored_texts(path: Path) -> dict[int, str]:
         free = db.freelist()
     except (struct.error, IndexError):
         free = set()
-    found: dict[int, str] = {}
+    found: dict[int, tuple[str, str | None]] = {}
     for number in range(1, db.pages + 1):
         if number in free:
             continue
@@ -160,8 +161,9 @@ def stored_texts(path: Path) -> dict[int, str]:
                 continue
             if (
                 values is not None
-                and len(values) in (3, 4)  # (num, original, body[, simplified]): schema 7 added the last
-                and (len(values) == 3 or values[3] is None or isinstance(values[3], str))
+                # (num, original, body[, simplified[, hints]]): schemas 7 and 8 added the last two
+                and len(values) in (3, 4, 5)
+                and all(v is None or isinstance(v, str) for v in values[3:])
                 and values[0] is None
                 and isinstance(values[1], (str, bytes))
                 and isinstance(values[2], str)
@@ -169,5 +171,5 @@ def stored_texts(path: Path) -> dict[int, str]:
             ):
                 text = _original(values[1], values[2])
                 if text is not None:
-                    found[cell[0]] = text
+                    found[cell[0]] = (text, values[4] if len(values) == 5 else None)
     return found

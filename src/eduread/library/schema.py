@@ -12,7 +12,7 @@ from eduread.library.packed import pack, unpack
 # 2: word_df; 4: trigrams replace FTS5; 5: class, review, corrections; 6: the index moves to
 # tantivy beside the database, originals and parse caches are stored compressed; 7: texts.simplified,
 # char_counts and the tree's province index
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 OLD_INDEX_TABLES = ("fts_instances", "fts", "grams", "trigrams", "segments", "removed")
 
 DDL = """
@@ -55,9 +55,13 @@ CREATE TABLE IF NOT EXISTS texts (
     original BLOB NOT NULL,            -- the decoded file text, verbatim, packed against the body
                                        -- (packed.py): never change a body without repacking it
     body TEXT NOT NULL,                -- the cleaned body every offset points into
-    simplified TEXT                    -- JSON [[offset, chars], ...]: where matching reads the body's
-                                       -- traditional characters as simplified (matching.with_runs),
-                                       -- NULL when it reads none
+    simplified TEXT,                   -- JSON [[offset chars] ...]: where matching reads the body's
+                                       -- traditional characters as simplified (matching.with_runs)
+                                       -- and NULL when it reads none (no commas: SQLite's DROP COLUMN
+                                       -- of the next column would cut the table at one)
+    hints TEXT                         -- JSON list of the titles the file stated outside its text
+                                       -- (the title and h1 of an HTML page): a parse of the stored
+                                       -- text again has them as the import did. NULL: none known
 );
 CREATE TABLE IF NOT EXISTS char_counts (  -- char_counts.py: kept in step with texts
     ch TEXT PRIMARY KEY,               -- one character of the bodies' match form
@@ -195,10 +199,12 @@ def _migrate(
             conn.execute("ALTER TABLE reports ADD COLUMN doc_class TEXT NOT NULL DEFAULT 'report'")
         if "review" not in have:
             conn.execute("ALTER TABLE reports ADD COLUMN review TEXT NOT NULL DEFAULT '[]'")
-    if before is not None and before < 7:
+    if before is not None and before < 8:
         have = {r[1] for r in conn.execute("PRAGMA table_info(texts)")}
-        if have and "simplified" not in have:
+        if have and "simplified" not in have:  # version 7
             conn.execute("ALTER TABLE texts ADD COLUMN simplified TEXT")
+        if have and "hints" not in have:  # version 8: reports stored before it are parsed again without
+            conn.execute("ALTER TABLE texts ADD COLUMN hints TEXT")
     for statement in DDL.split(";\n"):
         if statement.strip():
             conn.execute(statement)

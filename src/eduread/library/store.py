@@ -202,8 +202,8 @@ def _insert(conn: sqlite3.Connection, rows: Rows) -> int | None:
     num = int(cur.lastrowid or 0)
     _write_parts(conn, num, rows.parts)
     conn.execute(
-        "INSERT INTO texts(num, original, body, simplified) VALUES (?,?,?,?)",
-        (num, pack(rows.original, rows.body), rows.body, rows.simplified),
+        "INSERT INTO texts(num, original, body, simplified, hints) VALUES (?,?,?,?,?)",
+        (num, pack(rows.original, rows.body), rows.body, rows.simplified, rows.hints),
     )
     conn.execute(
         "INSERT INTO parses(num, parser_version, data, outline) VALUES (?,?,?,?)",
@@ -314,6 +314,20 @@ def _delete(conn: sqlite3.Connection, num: int, tally: char_counts.Tally) -> Non
         conn.executemany("UPDATE word_df SET df = df - 1 WHERE word = ?", [(w,) for w in words])
     conn.execute("INSERT OR IGNORE INTO state(key, value) VALUES ('seeded', '1')")
     conn.execute("DELETE FROM reports WHERE num = ?", (num,))
+
+
+def parse_stored(original: str, source: str | None, hints: str | None):  # -> Report
+    """A stored text parsed again as it was imported: its file's name and the titles the file stated
+    outside its text (texts.hints, JSON) are what the title and place may come from."""
+    from eduread.parse.report import parse_text
+    from eduread.text.names import shown_name
+
+    return parse_text(
+        original,
+        source_name=shown_name(source) if source else "<text>",
+        title_hints=json.loads(hints) if hints else (),
+        strict=False,
+    )
 
 
 def needs_upgrade(folder: Path | str | None = None) -> bool:
@@ -665,7 +679,6 @@ class Library:
         Returns the numbers of the replacements.
         """
         from eduread.library.rows import Rows
-        from eduread.parse.report import parse_text
         from eduread.text.matching import match_form
 
         nums = list(nums)
@@ -677,13 +690,14 @@ class Library:
             tally = char_counts.Tally()
             for num in nums:
                 row = conn.execute(
-                    "SELECT t.original, t.body, r.source_path FROM texts t JOIN reports r USING (num) WHERE num = ?",
+                    "SELECT t.original, t.body, r.source_path, t.hints FROM texts t JOIN reports r USING (num)"
+                    " WHERE num = ?",
                     (num,),
                 ).fetchone()
                 if row is None:
                     continue
-                original, body, source = unpack(row[0], row[1]), row[1], row[2]
-                report = parse_text(original, strict=False)
+                original, body, source, hints = unpack(row[0], row[1]), row[1], row[2], row[3]
+                report = parse_stored(original, source, hints)
                 if same_offsets(body, report.body):
                     _update_parse(conn, num, report, None if report.body == body else report.body)
                     continue
@@ -693,7 +707,9 @@ class Library:
                 kept = conn.execute("SELECT data FROM corrections WHERE num = ?", (num,)).fetchone()
                 _delete(conn, num, tally)
                 gone.append(num)
-                new = _insert(conn, Rows.of(report, original, source or ""))
+                new = _insert(
+                    conn, Rows.of(report, original, source or "", json.loads(hints) if hints else ())
+                )
                 if new is None:  # the new body is a report already stored: the old copy just goes
                     continue
                 notes.put_back(conn, new, noted, report.body)
@@ -1020,12 +1036,12 @@ class Library:
     def reparse(self, num: int):  # -> Report
         """The report parsed again with the current parser; the cache is updated when the body is
         unchanged (a changed body waits for the background refresh, which replaces the report)."""
-        from eduread.parse.report import parse_text
-
-        original, body = self.conn.execute(
-            "SELECT original, body FROM texts WHERE num = ?", (num,)
+        original, body, source, hints = self.conn.execute(
+            "SELECT t.original, t.body, r.source_path, t.hints FROM texts t JOIN reports r USING (num)"
+            " WHERE num = ?",
+            (num,),
         ).fetchone()
-        report = parse_text(unpack(original, body), strict=False)
+        report = parse_stored(unpack(original, body), source, hints)
         if same_offsets(body, report.body):
             with self.transaction() as conn:
                 _update_parse(conn, num, report, None if report.body == body else report.body)

@@ -36,7 +36,7 @@ def launch(path: str | None, library_folder: str | None) -> int:
             open_num = (
                 existing
                 if existing is not None
-                else library.add_batch([Rows.of(report, document.text, source)])[0]
+                else library.add_batch([Rows.of(report, document.text, source, document.title_hints)])[0]
             )
             if open_num is None:  # stored meanwhile by another eduread
                 open_num = library.num_of(report.id)
