@@ -243,7 +243,7 @@ def bench_corpus(name: str, texts: list[str], queries: dict[str, list[str]], wor
     eduread = [str(script) if script.exists() else sys.executable, "--library", str(home)]
     if not script.exists():
         eduread[1:1] = ["-m", "eduread"]
-    sql = "SELECT id, place_name, parts, published, title FROM reports ORDER BY place_path, published, num"
+    sql = store.LISTING + store.LISTING_ORDER  # the very query `eduread list` runs
     ours = whole_process([*eduread, "list"], runs)
     sqlite = (
         whole_process(["sqlite3", str(home / store.DB_NAME), sql], runs) if shutil.which("sqlite3") else 0

@@ -316,6 +316,14 @@ def _delete(conn: sqlite3.Connection, num: int, tally: char_counts.Tally) -> Non
     conn.execute("DELETE FROM reports WHERE num = ?", (num,))
 
 
+# `eduread list`'s query (bench_library.py runs the same one in sqlite3's command line)
+LISTING = (
+    "SELECT id, place_name, place_path, CASE WHEN doc_class = 'other' THEN '\"other\"' ELSE parts END,"
+    " published, title FROM reports"
+)
+LISTING_ORDER = " ORDER BY place_path, published, num"  # every list of reports: the index reports_order
+
+
 def parse_stored(original: str, source: str | None, hints: str | None):  # -> Report
     """A stored text parsed again as it was imported: its file's name and the titles the file stated
     outside its text (texts.hints, JSON) are what the title and place may come from."""
@@ -805,8 +813,7 @@ class Library:
         where, args = self._filters(place, year, kind)
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY place_path, published, num"
-        return [_entry(r) for r in self.conn.execute(sql, args)]
+        return [_entry(r) for r in self.conn.execute(sql + LISTING_ORDER, args)]
 
     def listing(
         self, *, place: str | None = None, year: int | None = None, kind: str | None = None, raw: bool = False
@@ -818,18 +825,15 @@ class Library:
         With `raw`, the columns come as their UTF-8 bytes: a pipe is written bytes, and ten thousand
         rows need not be decoded only to be encoded again.
         """
-        sql = (
-            "SELECT id, place_name, place_path, CASE WHEN doc_class = 'other' THEN '\"other\"' ELSE parts END,"
-            " published, title FROM reports"
-        )
+        sql = LISTING
         where, args = self._filters(place, year, kind)
         if where:
             sql += " WHERE " + " AND ".join(where)
         if not raw:
-            return self.conn.execute(sql + " ORDER BY place_path, published, num", args).fetchall()
+            return self.conn.execute(sql + LISTING_ORDER, args).fetchall()
         self.conn.text_factory = bytes
         try:
-            return self.conn.execute(sql + " ORDER BY place_path, published, num", args).fetchall()
+            return self.conn.execute(sql + LISTING_ORDER, args).fetchall()
         finally:
             self.conn.text_factory = str
 
@@ -845,7 +849,7 @@ class Library:
         where, args = self._filters(place, year, kind)
         if where:
             sql += " WHERE " + " AND ".join(where)
-        rows = self.conn.execute(sql + " ORDER BY place_path, published, num", args)
+        rows = self.conn.execute(sql + LISTING_ORDER, args)
         return "[" + ",".join(r[0] for r in rows) + "]"
 
     def filtered_nums(self, place: str | None, year: int | None, kind: str | None) -> set[int] | None:
@@ -937,7 +941,7 @@ class Library:
         else:
             where = f"{_PLAIN} AND num IN (SELECT num FROM parts WHERE year = ?)"
             args.append(key)
-        sql = f"SELECT {_ENTRY_COLUMNS} FROM reports WHERE {where} ORDER BY place_path, published, num"
+        sql = f"SELECT {_ENTRY_COLUMNS} FROM reports WHERE {where}{LISTING_ORDER}"
         return [_entry(r) for r in self.conn.execute(sql, args)]
 
     def body_length(self, num: int) -> int:
