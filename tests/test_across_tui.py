@@ -315,6 +315,26 @@ async def test_figures_screen_filters_what_is_listed_when_the_older_reports_cann
         assert screen.records and {r.place for r in screen.records} == {"天门市"}
 
 
+async def test_figures_screen_says_a_damaged_library_and_stays_open(library: Library, monkeypatch) -> None:
+    import sqlite3
+
+    from eduread.library import figure_table
+    from eduread.tui.screens.figures_screen import FiguresScreen
+
+    def damaged(*args, **kwargs):
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    monkeypatch.setattr(figure_table, "records", damaged)
+    screen = FiguresScreen(library)
+    app = Host(screen)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await _settle(pilot)
+        summary = str(screen.query_one("#figure-summary", Static).render())
+        assert "the figures could not be read: database disk image is malformed" in summary
+        assert app.is_running and app.screen is screen
+
+
 async def test_a_note_on_a_sub_section_of_a_one_line_report_ends_with_it(tmp_path: Path) -> None:
     from eduread.tui.report_view import ReportView
     from eduread.tui.screens.notes_screen import NoteDialog

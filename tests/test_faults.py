@@ -402,6 +402,44 @@ def test_a_read_only_library_reads_and_refuses_writes_in_one_line(base: Path, wo
     assert snapshot(home) == before
 
 
+def test_a_read_only_library_from_before_title_hints_is_read_as_it_is(base: Path, world: Path) -> None:
+    """Schema 8 added texts.hints; a library of schema 7 on a read-only disk cannot get the column
+    and is read without it: listed, searched, and a report parsed again."""
+    from battery import Run
+
+    home = copy_library(base, world / "home")
+    conn = sqlite3.connect(home / "library.sqlite3", isolation_level=None)
+    conn.executescript(  # texts as version 7 made it
+        "CREATE TABLE texts_7 (num INTEGER PRIMARY KEY REFERENCES reports(num) ON DELETE CASCADE,"
+        " original BLOB NOT NULL, body TEXT NOT NULL, simplified TEXT);"
+        "INSERT INTO texts_7 SELECT num, original, body, simplified FROM texts;"
+        "DROP TABLE texts; ALTER TABLE texts_7 RENAME TO texts;"
+        "UPDATE state SET value = '7' WHERE key = 'schema'; PRAGMA wal_checkpoint(TRUNCATE);"
+    )
+    conn.close()
+    before = snapshot(home)
+    (world / "ro").mkdir()
+    if subprocess.run(["mount", "--bind", str(home), str(world / "ro")], capture_output=True).returncode:
+        pytest.skip("cannot bind-mount here")
+    subprocess.run(["mount", "-o", "remount,ro,bind", str(world / "ro")], check=True, capture_output=True)
+    env = {**os.environ, "EDUREAD_HOME": str(world / "ro"), "XDG_CACHE_HOME": str(world / "cache")}
+    for args in (["list"], ["search", "学位"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "eduread", *args], capture_output=True, env=env, timeout=120
+        )
+        clean(Run(proc.returncode, proc.stdout.decode(), proc.stderr.decode()), 0, lines=0)
+    from eduread.library.store import Library
+
+    library = Library(world / "ro", seed=False)
+    try:
+        assert library.readonly
+        entry = library.entries(place="怀化")[0]
+        assert library.reparse(entry.num).title == entry.title
+    finally:
+        library.close()
+    assert snapshot(world / "ro") == before
+
+
 # ---- a full disk -------------------------------------------------------------------------------
 
 
@@ -515,6 +553,13 @@ def test_a_damaged_texts_root_loses_no_report_and_revives_no_removed_one(base: P
     before = snapshot(home)
     db = home / "library.sqlite3"
     conn = sqlite3.connect(db, isolation_level=None)
+    # title hints as an HTML import stores them, and two damaged ones: neither may cost a report
+    hinted, bad_json, bad_list = sorted(before)[:3]
+    hints = {hinted: '["页面标题"]', bad_json: '["未完', bad_list: "[null]"}
+    for rid, value in hints.items():
+        conn.execute(
+            "UPDATE texts SET hints = ? WHERE num = (SELECT num FROM reports WHERE id = ?)", (value, rid)
+        )
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'texts'").fetchone()[0]
     kind = conn.execute("SELECT pagetype FROM dbstat WHERE pageno = ?", (root,)).fetchone()[0]
@@ -528,6 +573,15 @@ def test_a_damaged_texts_root_loses_no_report_and_revives_no_removed_one(base: P
     clean(run, 0, lines=0)
     assert snapshot(home) == before  # every report, each with its own text, and not the removed one
     consistent(home)
+    conn = sqlite3.connect(db)
+    kept = dict(
+        conn.execute(
+            "SELECT r.id, t.hints FROM reports r JOIN texts t USING (num) WHERE r.id IN (?, ?, ?)",
+            list(hints),
+        )
+    )
+    conn.close()
+    assert kept == {hinted: '["页面标题"]', bad_json: None, bad_list: None}  # read from the pages
 
 
 def test_salvage_reads_exactly_the_stored_texts_of_a_whole_file(base: Path, tmp_path: Path) -> None:

@@ -53,6 +53,7 @@ def test_tree_labels_given_as_text_are_never_markup() -> None:
     """A title or heading is the report's words: brackets and colons stay as they are written."""
     for tree in (PlaceTree(), OutlineTree("outline")):
         assert tree.process_label("[b]规划[/b] :smile: [link=x]").plain == "[b]规划[/b] :smile: [link=x]"
+        assert tree.process_label("一、总体要求\n二、重点任务").plain == "一、总体要求"  # a row is one line
 
 
 async def test_open_report_outline_and_figure_jump(tmp_path: Path) -> None:

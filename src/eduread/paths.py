@@ -28,7 +28,7 @@ def library_folder(explicit: str | os.PathLike[str] | None = None) -> str:
 
 
 def library_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """`library_folder` as a Path."""
+    """`library_folder` as a Path, for the faces that work with paths (the reader, check)."""
     from pathlib import Path
 
     return Path(library_folder(explicit))

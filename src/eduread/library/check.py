@@ -258,16 +258,8 @@ def repair(library, progress: Callable[[int, int], None] | None = None) -> Repai
             if original is None:
                 result.lost += 1
                 continue
-            hints = next(  # a library from before version 8, or a damaged column: parsed without
-                (
-                    row[0]
-                    for c in sources
-                    if (row := _one(c, "SELECT hints FROM texts WHERE num = ?", (num,)))
-                ),
-                None,
-            )
+            hints = _hints(sources, num, found[num][1] if num in found else None)
             try:
-                hints = hints if isinstance(hints, str) and isinstance(json.loads(hints), list) else None
                 report = parse_stored(original, source, hints)
             except Exception:  # a text damaged into something the parser refuses
                 result.lost += 1

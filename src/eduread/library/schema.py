@@ -13,6 +13,9 @@ from eduread.library.packed import pack, unpack
 # tantivy beside the database, originals and parse caches are stored compressed; 7: texts.simplified,
 # char_counts and the tree's province index
 SCHEMA_VERSION = 8
+# Versions a library that cannot be written is read in as it is: 7 lacks only texts.hints, read as
+# none (a library on a read-only disk stays readable by the eduread that added them)
+READABLE = (7, SCHEMA_VERSION)
 OLD_INDEX_TABLES = ("fts_instances", "fts", "grams", "trigrams", "segments", "removed")
 
 DDL = """
@@ -55,13 +58,13 @@ CREATE TABLE IF NOT EXISTS texts (
     original BLOB NOT NULL,            -- the decoded file text, verbatim, packed against the body
                                        -- (packed.py): never change a body without repacking it
     body TEXT NOT NULL,                -- the cleaned body every offset points into
-    simplified TEXT,                   -- JSON [[offset chars] ...]: where matching reads the body's
-                                       -- traditional characters as simplified (matching.with_runs)
-                                       -- and NULL when it reads none (no commas: SQLite's DROP COLUMN
-                                       -- of the next column would cut the table at one)
+    simplified TEXT,                   -- JSON list of [offset chars] pairs: where matching reads the
+                                       -- body's traditional characters as simplified (matching.with_runs)
+                                       -- and NULL when it reads none (no commas here: SQLite's DROP
+                                       -- COLUMN of the next column would cut this table at one)
     hints TEXT                         -- JSON list of the titles the file stated outside its text
-                                       -- (the title and h1 of an HTML page): a parse of the stored
-                                       -- text again has them as the import did. NULL: none known
+                                       -- (an HTML page's title and h1 or a .docx's title): parsing the
+                                       -- stored text again has them as the import did. NULL: none known
 );
 CREATE TABLE IF NOT EXISTS char_counts (  -- char_counts.py: kept in step with texts
     ch TEXT PRIMARY KEY,               -- one character of the bodies' match form
@@ -203,7 +206,7 @@ def _migrate(
         have = {r[1] for r in conn.execute("PRAGMA table_info(texts)")}
         if have and "simplified" not in have:  # version 7
             conn.execute("ALTER TABLE texts ADD COLUMN simplified TEXT")
-        if have and "hints" not in have:  # version 8: reports stored before it are parsed again without
+        if have and "hints" not in have:  # version 8: reports stored before it have none recorded
             conn.execute("ALTER TABLE texts ADD COLUMN hints TEXT")
     for statement in DDL.split(";\n"):
         if statement.strip():

@@ -366,6 +366,7 @@ class Library:
         self._folder = library_folder(folder)
         self._db = os.path.join(self._folder, DB_NAME)
         self._paths: tuple[Path, Path] | None = None
+        self._hints_column = "t.hints"  # "NULL" in a read-only library from before texts.hints
         self.progress = progress
         self.readonly = False
         self._wal: tuple[int, int] | None = None  # the -wal file's (device, inode) while we write
@@ -399,12 +400,12 @@ class Library:
 
     @property
     def folder(self) -> Path:
-        """The library's folder."""
+        """The library's folder, as a Path made when first asked for (`eduread list` never asks)."""
         return self._both()[0]
 
     @property
     def path(self) -> Path:
-        """The library's database file."""
+        """The library's database file, as a Path made when first asked for."""
         return self._both()[1]
 
     def _both(self) -> tuple[Path, Path]:
@@ -450,13 +451,15 @@ class Library:
                 version = schema.version(conn)
             except sqlite3.Error:
                 raise first from None
-        if version != schema.SCHEMA_VERSION:
+        if version not in schema.READABLE:
             conn.close()
             raise schema.SchemaError(
                 f"the library is read-only and needs an upgrade to schema {schema.SCHEMA_VERSION}"
                 " first (open it once where it can be written)"
             )
         self.readonly = True
+        if version < 8:
+            self._hints_column = "NULL"
         return conn
 
     def _upgrade(self, conn: sqlite3.Connection) -> int | None:
@@ -698,7 +701,7 @@ class Library:
             tally = char_counts.Tally()
             for num in nums:
                 row = conn.execute(
-                    "SELECT t.original, t.body, r.source_path, t.hints FROM texts t JOIN reports r USING (num)"
+                    f"SELECT t.original, t.body, r.source_path, {self._hints_column} FROM texts t JOIN reports r USING (num)"
                     " WHERE num = ?",
                     (num,),
                 ).fetchone()
@@ -1039,14 +1042,15 @@ class Library:
 
     def reparse(self, num: int):  # -> Report
         """The report parsed again with the current parser; the cache is updated when the body is
-        unchanged (a changed body waits for the background refresh, which replaces the report)."""
+        unchanged (a changed body waits for the background refresh, which replaces the report) and
+        the library can be written (a read-only one is read with each parse made afresh)."""
         original, body, source, hints = self.conn.execute(
-            "SELECT t.original, t.body, r.source_path, t.hints FROM texts t JOIN reports r USING (num)"
+            f"SELECT t.original, t.body, r.source_path, {self._hints_column} FROM texts t JOIN reports r USING (num)"
             " WHERE num = ?",
             (num,),
         ).fetchone()
         report = parse_stored(unpack(original, body), source, hints)
-        if same_offsets(body, report.body):
+        if same_offsets(body, report.body) and not self.readonly:
             with self.transaction() as conn:
                 _update_parse(conn, num, report, None if report.body == body else report.body)
         return _corrected(self.conn, num, report)

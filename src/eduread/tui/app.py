@@ -116,8 +116,8 @@ class ReaderApp(App[None]):
     _theme_started = False  # until _start_theme: Textual's own first stylesheet is replaced there
 
     def get_css_variables(self) -> dict[str, str]:
-        # App.__init__ works out the default theme's variables for a stylesheet nobody reads
-        # before _start_theme sets the saved theme's: 1.5 ms of the first frame, once is enough
+        """The theme's variables, from the saved theme on: App.__init__ asks for the default theme's
+        for a stylesheet nobody reads before _start_theme sets them (1.5 ms of the first frame)."""
         return super().get_css_variables() if self._theme_started else {}
 
     def get_theme_variable_defaults(self) -> dict[str, str]:

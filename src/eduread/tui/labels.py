@@ -22,8 +22,10 @@ class FittedTree(FrameStyle, Tree):
 
     def process_label(self, label: str | Text) -> Text:
         """A label as plain text: titles and headings are the report's words, never markup (and
-        reading markup would load rich's emoji table, 3 ms before the first frame)."""
-        return Text(label) if isinstance(label, str) else label
+        reading markup would load rich's emoji table, 3 ms before the first frame). Its first line
+        only, as Textual's own keeps: a tree row is one line."""
+        text = Text(label) if isinstance(label, str) else label
+        return text.split()[0] if "\n" in text.plain else text
 
     def render_label(self, node, base_style, style) -> Text:
         text = super().render_label(node, base_style, style)

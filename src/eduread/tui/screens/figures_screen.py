@@ -167,7 +167,11 @@ class FiguresScreen(FiltersOverTable, Screen):
         self._generation += 1
         self._asked = self._filters()
         started = time.perf_counter()
-        records = find_figures(self.library, **self._asked, fill=False)
+        try:
+            records = find_figures(self.library, **self._asked, fill=False)
+        except Exception as err:  # a damaged library: said on the screen, never a crash of the app
+            self._say(f"the figures could not be read: {one_line(str(err))}")
+            return
         self._show_records(records, (time.perf_counter() - started) * 1000, self._generation)
 
     def _show_records(self, records: list[FigureRecord], query_ms: float, generation: int) -> None:
