@@ -282,55 +282,56 @@ async def test_figures_screen_lists_figures_of_a_library_from_before_the_table(
         assert fills == [1]  # one listing of the older reports, not one per query
 
 
+def _figures_failing(library: Library, monkeypatch, function: str, error: Exception):
+    """A figures screen in its host app, with figure_table.<function> failing as a library can."""
+    from eduread.library import figure_table
+    from eduread.tui.screens.figures_screen import FiguresScreen
+
+    def failing(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(figure_table, function, failing)
+    screen = FiguresScreen(library)
+    return screen, Host(screen)
+
+
+async def _settled_summary(app: App, pilot, screen) -> str:
+    await app.workers.wait_for_complete()
+    await _settle(pilot)
+    return str(screen.query_one("#figure-summary", Static).render())
+
+
 async def test_figures_screen_filters_what_is_listed_when_the_older_reports_cannot_be(
     library: Library, monkeypatch
 ) -> None:
     import sqlite3
 
-    from eduread.library import figure_table
-    from eduread.tui.screens.figures_screen import SETTLE_S, FiguresScreen
+    from eduread.tui.screens.figures_screen import SETTLE_S
 
     num = library.entries(place="怀化")[0].num  # one report from before the figures table
     library.conn.execute("DELETE FROM figures WHERE num = ?", (num,))
     library.conn.execute("DELETE FROM figures_done WHERE num = ?", (num,))
     library.conn.commit()
-
-    def locked(*args, **kwargs):
-        raise sqlite3.OperationalError("database is locked")
-
-    monkeypatch.setattr(figure_table, "fill_missing", locked)
-    screen = FiguresScreen(library)
-    app = Host(screen)
+    locked = sqlite3.OperationalError("database is locked")
+    screen, app = _figures_failing(library, monkeypatch, "fill_missing", locked)
     async with app.run_test(size=(100, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await _settle(pilot)
-        summary = str(screen.query_one("#figure-summary", Static).render())
+        summary = await _settled_summary(app, pilot, screen)
         assert "not all: the figures could not be listed" in summary, summary
         everything = screen.query_one(DataTable).row_count
         assert everything > 0 and all(r.num != num for r in screen.records)
         screen.query_one("#f-place", Input).value = "天门"  # the filters still work on what is listed
         await pilot.pause(SETTLE_S * 2)
-        await app.workers.wait_for_complete()
-        await _settle(pilot)
+        await _settled_summary(app, pilot, screen)
         assert screen.records and {r.place for r in screen.records} == {"天门市"}
 
 
 async def test_figures_screen_says_a_damaged_library_and_stays_open(library: Library, monkeypatch) -> None:
     import sqlite3
 
-    from eduread.library import figure_table
-    from eduread.tui.screens.figures_screen import FiguresScreen
-
-    def damaged(*args, **kwargs):
-        raise sqlite3.DatabaseError("database disk image is malformed")
-
-    monkeypatch.setattr(figure_table, "records", damaged)
-    screen = FiguresScreen(library)
-    app = Host(screen)
+    damaged = sqlite3.DatabaseError("database disk image is malformed")
+    screen, app = _figures_failing(library, monkeypatch, "records", damaged)
     async with app.run_test(size=(100, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await _settle(pilot)
-        summary = str(screen.query_one("#figure-summary", Static).render())
+        summary = await _settled_summary(app, pilot, screen)
         assert "the figures could not be read: database disk image is malformed" in summary
         assert app.is_running and app.screen is screen
 
