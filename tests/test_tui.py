@@ -56,6 +56,23 @@ def test_tree_labels_given_as_text_are_never_markup() -> None:
         assert tree.process_label("一、总体要求\n二、重点任务").plain == "一、总体要求"  # a row is one line
 
 
+@pytest.mark.parametrize(("width", "panel"), [(100, False), (109, False), (110, True)])
+async def test_the_panel_shows_by_itself_only_where_the_tree_keeps_its_place(
+    tmp_path: Path, width: int, panel: bool
+) -> None:
+    """The panel comes after the first frame; where all three panes do not fit, its coming must
+    not send away the tree that frame showed."""
+    app = ReaderApp(_seeded(tmp_path))
+    async with app.run_test(size=(width, 30)) as pilot:
+        await _settle(pilot)
+        assert not app.query_one(PlaceTree).has_class("-hidden")
+        assert app.query_one("#panel").has_class("-hidden") is not panel
+        await pilot.press("o")  # the panel toggles; where all three do not fit, the tree steps aside
+        await _settle(pilot)
+        assert app.query_one("#panel").has_class("-hidden") is panel
+        assert app.query_one(PlaceTree).has_class("-hidden") is not panel
+
+
 async def test_open_report_outline_and_figure_jump(tmp_path: Path) -> None:
     folder = _seeded(tmp_path)
     app = ReaderApp(folder)

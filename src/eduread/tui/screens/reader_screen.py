@@ -30,9 +30,12 @@ if TYPE_CHECKING:
     from eduread.tui.app import ReaderApp
     from eduread.tui.side_panel import FiguresTable, SidePanel
 
-NARROW = 100  # below this the outline/figures panel shows only when asked
 TREE = 30  # the tree's width
+PANEL = 40  # the outline/figures panel's width (SidePanel's CSS)
 MIN_BODY = 40  # the reader never gets narrower than this while the panel is up
+# Below this the panel shows only when asked: from here the tree, the report and the panel all fit,
+# so the panel's arrival after the first frame never sends the tree away (no pane flips)
+NARROW = TREE + PANEL + MIN_BODY
 SMALL_LIBRARY = 50  # a library this small opens with every folder expanded
 
 
@@ -380,7 +383,7 @@ class ReaderScreen(Screen[None]):
             return
         panel = self._panel()
         show_panel = self._panel_forced if self._panel_forced is not None else width >= NARROW
-        if show_panel and show_tree and width - TREE - 40 < MIN_BODY:
+        if show_panel and show_tree and width - TREE - PANEL < MIN_BODY:
             if tree.has_focus:
                 show_panel = False
             else:
