@@ -146,6 +146,20 @@ def test_trend_counts_equal_a_plain_scan(folder: str, by: str) -> None:
     assert by_year[("双减", "2019")].occurrences == 0
 
 
+def test_the_top_headings_read_from_a_stored_outline_are_what_json_reads(folder: str) -> None:
+    from eduread.library.part_spans import top_headings
+
+    library = Library(folder, seed=False)
+    outlines = [o for (o,) in library.conn.execute("SELECT outline FROM parses")]
+    library.close()
+    odd = [[0, 9, 1, 'a "quoted" 标题 \\ back'], [9, 20, 2, "二级"], [20, 30, 1, '二、x, [1, 2, 1, "y"]']]
+    outlines += [json.dumps(odd, ensure_ascii=False), json.dumps(odd, separators=(",", ":")), "[]"]
+    for outline in outlines:
+        expected = [(start, title) for start, _end, level, title in json.loads(outline) if level == 1]
+        assert top_headings(outline) == expected
+    assert len(outlines) > 5
+
+
 def test_trend_cli_json_and_csv(folder: str, capsys, tmp_path: Path) -> None:
     rows = run_json(capsys, "--library", folder, "trend", "新增学位", "--json")
     y2019 = next(r for r in rows if r["key"] == "2019")

@@ -8,6 +8,7 @@ first. A report whose parts cannot all be found so is left whole, under each of 
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 
@@ -23,8 +24,17 @@ def key_of(span: Span, by: str) -> str:
 
 _MANY = "SELECT num FROM parts GROUP BY num HAVING count(DISTINCT year) > 1 OR count(DISTINCT kind) > 1"
 # a top-level entry of a stored outline ([start, end, level, "heading"], level 1), read without
-# decoding the rest of it
-_TOP = re.compile(r'\[(\d+), \d+, 1, "((?:[^"\\]|\\.)*)"\]')
+# decoding the rest of it (however the JSON is spaced)
+_TOP = re.compile(r'\[\s*(\d+)\s*,\s*\d+\s*,\s*1\s*,\s*"((?:[^"\\]|\\.)*)"\s*\]')
+
+
+def top_headings(outline: str) -> list[tuple[int, str]]:
+    """(start, heading) of each top-level entry of a stored outline (parses.outline), in order:
+    what json.loads would give for its level-1 entries, in a fraction of the time."""
+    return [
+        (int(start), json.loads(f'"{title}"') if "\\" in title else title)
+        for start, title in _TOP.findall(outline)
+    ]
 
 
 def part_spans(conn: sqlite3.Connection) -> dict[int, list[Span]]:
@@ -44,7 +54,7 @@ def part_spans(conn: sqlite3.Connection) -> dict[int, list[Span]]:
             chunk,
         )
         for num, outline, length in rows:
-            spans = _spans(parts[num], [(int(a), t) for a, t in _TOP.findall(outline)], length)
+            spans = _spans(parts[num], top_headings(outline), length)
             if spans:
                 out[num] = spans
     return out
