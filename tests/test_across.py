@@ -89,6 +89,23 @@ def test_a_measure_is_found_by_its_other_names(folder: str, capsys) -> None:
     ]
 
 
+def test_a_chart_of_levels_leaves_changes_out(folder: str) -> None:
+    """幼儿园1670所,比上年增加43所: the 43 is a change, not the number of kindergartens."""
+    from dataclasses import replace
+
+    from eduread.analysis.figures_across import find_figures, series
+
+    library = Library(folder, seed=False)
+    base = find_figures(library, what="新增学位")[0]
+    library.close()
+    level = replace(base, year=2019, value=1670.0, kind="count", unit="所", part_kind="summary")
+    change = replace(base, year=2020, value=43.0, kind="change", unit="所", part_kind="summary")
+    (line,) = series([level, change], "所")
+    assert line.outcomes == [(2019, 1670.0)]
+    (line,) = series([change], "所")  # only changes: then they are what is charted
+    assert line.outcomes == [(2020, 43.0)]
+
+
 def test_figures_filter_by_kind_and_year(folder: str, capsys) -> None:
     rows = run_json(capsys, "--library", folder, "figures", "--kind", "percent", "--year", "2019", "--json")
     assert rows and all(r["kind"] == "percent" and r["year"] == 2019 for r in rows)

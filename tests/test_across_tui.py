@@ -448,6 +448,21 @@ async def test_figures_screen_completes_a_kind(library: Library) -> None:
         assert box.value == "percent"
 
 
+@pytest.mark.parametrize(
+    "low,high", [(0, 8.24), (0, 5), (28600, 41000), (0, 0.37), (3, 4), (0, 12.8), (0, 3)]
+)
+def test_a_chart_axis_is_labelled_by_at_least_three_round_values_within_its_range(
+    low: float, high: float
+) -> None:
+    from eduread.tui.screens.charts import nice_ticks
+
+    ticks, labels = nice_ticks(low, high)
+    steps = {round(b - a, 9) for a, b in zip(ticks, ticks[1:], strict=False)}
+    assert 3 <= len(ticks) <= 7 and len(steps) == 1 and low <= ticks[0] and ticks[-1] <= high
+    assert high - ticks[-1] < steps.pop()  # the top label is near the peak: 8 under 8.24, not 5
+    assert len(labels) == len(ticks)
+
+
 def test_a_trend_line_breaks_at_years_without_reports() -> None:
     from eduread.tui.screens.charts import _runs
 

@@ -44,10 +44,30 @@ async def test_e_corrects_the_place_and_year_and_the_tree_follows(tmp_path: Path
         report = app.reader.view.report
         assert report.place.path == ["湖北省", "潜江市"] and report.parts[0].year == 2019
         assert report.corrected == ["place", "year"]
+        header = str(app.query_one("#report-header").render())
+        assert "2019工作要点 (corrected: place, year)" in header, header  # never taken for the parse's
     library = Library(folder)
     assert library.correction(num) == Correction(place="潜江", year=2019)
     assert library.entries(place="潜江")[0].num == num
     library.close()
+
+
+async def test_a_correction_made_elsewhere_shows_in_the_open_report(tmp_path: Path) -> None:
+    """`eduread edit` in another terminal: the open report's header follows, as the tree does."""
+    folder = seeded_library(tmp_path)
+    num = report_num(folder, "天门")
+    app = ReaderApp(folder, open_num=num)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _settle(pilot)
+        other = Library(folder)  # another process's connection
+        other.set_correction(num, Correction(year=2017))
+        other.close()
+        app.library_changed()  # what the reader's watch of the database calls on a write elsewhere
+        await pilot.pause(0.3)
+        await _settle(pilot)
+        header = str(app.query_one("#report-header").render())
+        assert "2017工作要点 (corrected: year)" in header, header
+        assert app.reader.view.report.parts[0].year == 2017
 
 
 async def test_a_year_out_of_range_is_refused_in_the_form(tmp_path: Path) -> None:

@@ -105,13 +105,18 @@ def main_measure(records: list[FigureRecord]) -> tuple[str, str] | None:
 
 
 def series(records: list[FigureRecord], unit: str | None = None) -> list[Series]:
-    """Per place, the yearly values (the largest when a year states several) of figures in one unit."""
+    """Per place, the yearly values (the largest when a year states several) of figures in one unit.
+
+    A change (比上年增加43所) is not a level: where the unit has levels too (1670所), the changes
+    are left out, so a year that states only its change does not plot it as the number of schools.
+    """
     if unit is None:
         measure = main_measure(records)
         unit = measure[1] if measure else ""
+    levels = any(r.unit == unit and r.kind != "change" for r in records)
     by_place: dict[str, dict[str, dict[int, float]]] = {}
     for r in records:
-        if r.unit != unit or r.year is None or r.value is None:
+        if r.unit != unit or r.year is None or r.value is None or (levels and r.kind == "change"):
             continue
         role = "targets" if r.part_kind == "plan" else "outcomes"
         slot = by_place.setdefault(r.place or r.report[:8], {"outcomes": {}, "targets": {}})[role]

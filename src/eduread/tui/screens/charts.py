@@ -27,14 +27,23 @@ def nice_ticks(low: float, high: float, count: int = 5) -> tuple[list[float], li
         return [low], [_label(low, 1.0 if low == int(low) else 0.1)]
     raw = (high - low) / max(1, count - 1)
     magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
-    first = math.ceil(low / step) * step
+    # the round step nearest the even one (0 2 4 6 8 under a peak of 8.24, not 0 5), and never so
+    # coarse that fewer than three values label the axis
+    steps = sorted((m * magnitude for m in (0.5, 1, 2, 5, 10)), key=lambda step: abs(math.log(step / raw)))
+    for step in steps:
+        ticks = _ticks(low, high, step)
+        if len(ticks) >= min(3, count):
+            break
+    return ticks, [_label(t, step) for t in ticks]
+
+
+def _ticks(low: float, high: float, step: float) -> list[float]:
     ticks = []
-    value = first
+    value = math.ceil(low / step) * step
     while value <= high + step * 1e-9:
         ticks.append(round(value, 10))
         value += step
-    return ticks, [_label(t, step) for t in ticks]
+    return ticks
 
 
 def _label(value: float, step: float) -> str:

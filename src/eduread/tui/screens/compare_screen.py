@@ -58,7 +58,8 @@ class ComparePane(ReportView):
 class CompareScreen(Screen[None]):
     """Compare two reports; Enter on a pane opens that report in the reader where the pane stands."""
 
-    BINDINGS = [
+    BINDINGS = [  # Back first: a narrow terminal's footer cuts from the right
+        Binding("escape,q", "close", "Back"),
         Binding("n,right_square_bracket", "step(1)", "Next topic"),
         Binding("p,left_square_bracket", "step(-1)", "Previous topic"),
         Binding("L", "toggle_link", "Link/unlink"),
@@ -66,7 +67,6 @@ class CompareScreen(Screen[None]):
         Binding("enter", "open_side", "Open report"),
         Binding("r", "toggle_rows", "Topic list", show=False),
         Binding("f", "focus_figures", "Figures", show=False),
-        Binding("escape,q", "close", "Back"),
     ]
 
     DEFAULT_CSS = """

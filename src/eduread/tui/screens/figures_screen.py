@@ -224,7 +224,7 @@ class FiguresScreen(FiltersOverTable, Screen):
                 r.year if r.year is not None else "",
                 {"summary": "总结", "plan": "计划"}.get(r.part_kind or "", ""),
                 Text(r.text, style="bold"),
-                _plain(r.value),
+                _plain(r.value, signed=r.kind == "change"),
                 r.what,
                 r.section.split(" › ")[-1] if r.section else "",
                 key=str(i),
@@ -326,7 +326,9 @@ class FiguresScreen(FiltersOverTable, Screen):
             self.notify(f"wrote {path}", markup=False)
 
 
-def _plain(value: float | None) -> str:
+def _plain(value: float | None, signed: bool = False) -> str:
+    """A value as the table shows it; a change with its sign (+43, -23), so it never reads as a level."""
     if value is None:
         return ""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    sign = "+" if signed and value > 0 else ""
+    return sign + (f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}")

@@ -190,6 +190,11 @@ class ReaderScreen(Screen[None]):
         if self.current_num is not None and library.entry(self.current_num) is None:
             self.current_num = None
             self.view.show(None, message="This report was updated; choose it again.")
+        elif self.current_num is not None and self.view.report is not None:
+            fresh = library.report(self.current_num)  # corrected elsewhere (eduread edit): its header
+            if fresh.body == self.view.report.body:  # corrections change what it is, never its text
+                self.view.report = fresh
+                self._show_header(fresh)
         target = leaf.num if leaf is not None else self.current_num
         entry = library.entry(target) if target is not None else None
         if entry is not None:  # its branch open again (the cursor goes to it unless on a folder)
@@ -295,9 +300,11 @@ class ReaderScreen(Screen[None]):
         )
         # before the first layout the header has no width yet: the terminal's, less the tree's
         width = max(10, widget.content_region.width or self.app.size.width - TREE - 3)
+        # what a person set by hand is said, so a corrected year or place is never taken for the parse's
+        corrected = f" (corrected: {', '.join(report.corrected)})" if report.corrected else ""
         lines = [
             Text(report.title or "(untitled)", style="bold"),
-            Text.assemble(parts, (f"   {place}", "italic")),
+            Text.assemble(parts, (corrected, "bold"), (f"   {place}", "italic")),
             Text.assemble((dates, "dim"), (f"   {report.issuer}", "dim")),
         ]
         for line in lines:
@@ -512,6 +519,7 @@ class ReaderScreen(Screen[None]):
             self._set_status(f"marked {name} for comparison: open another report and press c")
             return
         marked, self.marked_num = self.marked_num, None
+        self._set_status("")  # the mark is used: back from the comparison, the line has nothing to ask
         self.reader_app.open_compare(marked, self.current_num)
 
     # ---- bookmarks, clipboard, export ------------------------------------------------------------
