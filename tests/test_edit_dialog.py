@@ -18,6 +18,13 @@ async def _settle(pilot, rounds: int = 6) -> None:
         await pilot.pause()
 
 
+def _reader_on(tmp_path: Path, place: str) -> tuple[str, int, ReaderApp]:
+    """(library folder, report number, reader opened on it) for the seed report of a place."""
+    folder = seeded_library(tmp_path)
+    num = report_num(folder, place)
+    return folder, num, ReaderApp(folder, open_num=num)
+
+
 async def _open_form(app: ReaderApp, pilot) -> None:
     """`e` on the report the reader opened."""
     await _settle(pilot)
@@ -27,9 +34,7 @@ async def _open_form(app: ReaderApp, pilot) -> None:
 
 
 async def test_e_corrects_the_place_and_year_and_the_tree_follows(tmp_path: Path) -> None:
-    folder = seeded_library(tmp_path)
-    num = report_num(folder, "天门")
-    app = ReaderApp(folder, open_num=num)
+    folder, num, app = _reader_on(tmp_path, "天门")
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_form(app, pilot)
         assert isinstance(app.screen, EditDialog)
@@ -54,9 +59,7 @@ async def test_e_corrects_the_place_and_year_and_the_tree_follows(tmp_path: Path
 
 async def test_a_correction_made_elsewhere_shows_in_the_open_report(tmp_path: Path) -> None:
     """`eduread edit` in another terminal: the open report's header follows, as the tree does."""
-    folder = seeded_library(tmp_path)
-    num = report_num(folder, "天门")
-    app = ReaderApp(folder, open_num=num)
+    folder, num, app = _reader_on(tmp_path, "天门")
     async with app.run_test(size=(120, 35)) as pilot:
         await _settle(pilot)
         other = Library(folder)  # another process's connection
@@ -71,9 +74,7 @@ async def test_a_correction_made_elsewhere_shows_in_the_open_report(tmp_path: Pa
 
 
 async def test_a_year_out_of_range_is_refused_in_the_form(tmp_path: Path) -> None:
-    folder = seeded_library(tmp_path)
-    num = report_num(folder, "怀化")
-    app = ReaderApp(folder, open_num=num)
+    folder, num, app = _reader_on(tmp_path, "怀化")
     async with app.run_test(size=(120, 35)) as pilot:
         await _open_form(app, pilot)
         await pilot.press("tab", *"99999", "enter")
@@ -89,9 +90,7 @@ async def test_a_year_out_of_range_is_refused_in_the_form(tmp_path: Path) -> Non
 
 
 async def test_the_form_wraps_a_long_reading_in_a_narrow_terminal(tmp_path: Path) -> None:
-    folder = seeded_library(tmp_path)
-    num = report_num(folder, "崇川")  # a long title of two parts
-    app = ReaderApp(folder, open_num=num)
+    folder, num, app = _reader_on(tmp_path, "崇川")  # a long title of two parts
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_form(app, pilot)
         reading = app.screen.query("Label")[1]
