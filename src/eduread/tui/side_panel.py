@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, OptionList, TabbedContent, TabPane, Tree
+from textual.widgets import DataTable, OptionList, TabbedContent, TabPane, Tabs, Tree
 from textual.widgets.option_list import Option
 
 from eduread.parse.model import FIGURE_KINDS, Report, Section
@@ -185,6 +185,11 @@ class SidePanel(Vertical):
     SidePanel:focus-within { border-left: thick $accent; }
     SidePanel.-hidden { display: none; }
     """
+
+    def on_mount(self) -> None:
+        # Tab from the report goes into the outline (or the table) itself, not onto the tab strip,
+        # where j/k do nothing; the keys o, f and K choose the tab, a click does too
+        self.query_one(Tabs).can_focus = False
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="panel-tabs"):

@@ -403,7 +403,8 @@ class ReaderScreen(Screen[None]):
         panel = self._panel()
         self._panel_forced = panel.has_class("-hidden")
         self._apply_layout(self.size.width)
-        if self._panel_forced:
+        if self._panel_forced:  # o opens on the outline; f and K on their tabs
+            panel.active = "tab-outline"
             panel.query_one("#outline").focus()
         else:
             self.view.focus()
