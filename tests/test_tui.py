@@ -73,6 +73,30 @@ async def test_the_panel_shows_by_itself_only_where_the_tree_keeps_its_place(
         assert app.query_one(PlaceTree).has_class("-hidden") is not panel
 
 
+async def test_a_report_whose_text_states_no_title_goes_by_its_file_name(tmp_path: Path) -> None:
+    """035.txt (西宁's 2017 summary) states neither a title nor its genre's word: the tree and the
+    header call it by its file's name and its part by its kind, not an empty "(untitled)" "2017"."""
+    from corpus import CORPUS, available
+
+    if not available():
+        pytest.skip("the shared corpus is not beside this checkout")
+    from eduread.library.importer import import_paths
+
+    folder = _seeded(tmp_path)
+    library = Library(folder)
+    import_paths(library, [str(CORPUS / "035.txt")], keywords=False)
+    (entry,) = library.entries(place="西宁")
+    library.close()
+    assert entry.title == "" and entry.shown_title == "(untitled: 035.txt)"
+    app = ReaderApp(folder, open_num=entry.num)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _settle(pilot)
+        header = str(app.query_one("#report-header").render())
+        assert "(untitled: 035.txt)" in header and "2017总结" in header, header
+        labels = [str(n.label) for n in _walk(app.query_one(PlaceTree).root)]
+        assert "2017 总结" in labels
+
+
 async def test_open_report_outline_and_figure_jump(tmp_path: Path) -> None:
     folder = _seeded(tmp_path)
     app = ReaderApp(folder)

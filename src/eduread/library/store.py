@@ -54,6 +54,7 @@ class Entry:
         "signed",
         "doc_class",
         "review",
+        "source",
         "_parts",
     )
 
@@ -70,6 +71,7 @@ class Entry:
         signed: str | None,
         doc_class: str = "report",
         review: list[str] | None = None,
+        source: str = "",  # the file it was imported from, as stored (reports.source_path)
     ) -> None:
         self.num = num
         self.id = id
@@ -83,6 +85,18 @@ class Entry:
         self.signed = signed
         self.doc_class = doc_class
         self.review = [] if review is None else review
+        self.source = source
+
+    @property
+    def shown_title(self) -> str:
+        """The title; for a report whose text states none, the name of the file it came from (what
+        its owner saved it as), so it can be told apart in the tree and the reader."""
+        if self.title:
+            return self.title
+        from eduread.text.names import shown_name  # a file's name may hold any byte: shown escaped
+
+        name = shown_name(os.path.basename(self.source)) if self.source else ""
+        return f"(untitled: {name})" if name else "(untitled)"
 
     @property
     def parts(self) -> list:  # list[Part]
@@ -134,7 +148,9 @@ class Entry:
 
 # A bureau's report with nothing left to settle: what the tree files by place or year.
 _PLAIN = "doc_class = 'report' AND review = '[]'"
-_ENTRY_COLUMNS = "num, id, title, place_name, place_path, issuer, parts, published, signed, doc_class, review"
+_ENTRY_COLUMNS = (
+    "num, id, title, place_name, place_path, issuer, parts, published, signed, doc_class, review, source_path"
+)
 
 
 def _entry(row: tuple) -> Entry:
@@ -150,6 +166,7 @@ def _entry(row: tuple) -> Entry:
         row[8],
         row[9],
         json.loads(row[10]),
+        row[11] or "",
     )
 
 

@@ -54,6 +54,9 @@ def _years(e: Entry) -> list[int | None]:
     return list(e.years) or [None]
 
 
+KIND_WORDS = {"summary": "总结", "plan": "计划"}  # a part whose own word the text did not state
+
+
 class PlaceTree(FittedTree):
     """Browse the library by place and year; Enter on a part opens its report there."""
 
@@ -163,7 +166,7 @@ class PlaceTree(FittedTree):
             if special:
                 years = "/".join(map(str, e.years)) or "—"
                 label = Text(f"{e.place_name or '?'} {years} ")
-                label.append(e.title, style="dim")
+                label.append(e.shown_title, style="dim")
                 if data.group == "review" and e.review:
                     label.append(f"  ({', '.join(e.review)})", style="italic")
                 node.add_leaf(label, data=Leaf(e.num))
@@ -172,12 +175,12 @@ class PlaceTree(FittedTree):
             chosen = [(i, p) for i, p in indexed if data.year is None or p.year == data.year] or indexed
             for i, part in chosen:
                 year = "" if part.year is None else f"{part.year} "
-                label = Text(f"{year}{part.label}")
+                label = Text(f"{year}{part.label or KIND_WORDS.get(part.kind, '')}")  # 2024 计划, not 2024
                 if self.year_first:
                     label.append(f"  {_place(e)}", style="dim")
                 node.add_leaf(label, data=Leaf(e.num, i if len(e.parts) > 1 else None))
             if not e.parts:
-                node.add_leaf(Text(e.title or "(untitled)"), data=Leaf(e.num))
+                node.add_leaf(Text(e.shown_title), data=Leaf(e.num))
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded) -> None:
         node = event.node

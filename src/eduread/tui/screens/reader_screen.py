@@ -19,7 +19,7 @@ from textual.widgets import Static
 
 from eduread.library.store import Entry, Library
 from eduread.tui.messages import FindWord, JumpTo, LibraryChanged
-from eduread.tui.place_tree import Leaf, PlaceTree
+from eduread.tui.place_tree import KIND_WORDS, Leaf, PlaceTree
 from eduread.tui.report_view import ReportView
 from eduread.tui.screens import screen_bindings
 
@@ -293,7 +293,9 @@ class ReaderScreen(Screen[None]):
         if report is None:
             widget.update(Text(""), layout=False)
             return
-        parts = " · ".join(f"{'' if p.year is None else p.year}{p.label}" for p in report.parts)
+        parts = " · ".join(
+            f"{'' if p.year is None else p.year}{p.label or KIND_WORDS.get(p.kind, '')}" for p in report.parts
+        )
         place = " › ".join(report.place.path) or report.place.name
         dates = f"published {report.published or '—'}" + (
             f" · signed {report.signed}" if report.signed else ""
@@ -303,13 +305,19 @@ class ReaderScreen(Screen[None]):
         # what a person set by hand is said, so a corrected year or place is never taken for the parse's
         corrected = f" (corrected: {', '.join(report.corrected)})" if report.corrected else ""
         lines = [
-            Text(report.title or "(untitled)", style="bold"),
+            Text(report.title or self._untitled(), style="bold"),
             Text.assemble(parts, (corrected, "bold"), (f"   {place}", "italic")),
             Text.assemble((dates, "dim"), (f"   {report.issuer}", "dim")),
         ]
         for line in lines:
             line.truncate(width, overflow="ellipsis")
         widget.update(Text("\n").join(lines), layout=False)  # fixed size: no reflow
+
+    def _untitled(self) -> str:
+        """What a report whose text states no title is called: the name of its file."""
+        library = self.library
+        entry = library.entry(self.current_num) if library and self.current_num is not None else None
+        return entry.shown_title if entry else "(untitled)"
 
     def open_part(self, leaf: Leaf) -> None:
         """A tree leaf: the report at that part."""
