@@ -182,7 +182,7 @@ def listing_cells(rows: Iterable[tuple]) -> Iterator[list[str]]:
         yield [rid[:10], place or place_name, shown, published or "—", title]
 
 
-MIN_TITLE = 12
+MIN_TITLE = 20  # cells: ten Chinese characters of the title, whatever gives way for them
 SHRINK = ((2, 12), (1, 8), (3, 0))  # (column, narrowest): parts first, then place, then published
 
 
