@@ -208,7 +208,7 @@ def _list(library: Library, args: argparse.Namespace) -> int:
 
 
 def _search(library: Library, args: argparse.Namespace) -> int:
-    from eduread.library.search import Searcher
+    from eduread.library.search import Searcher, distinct_hits
     from eduread.text.wrap import snippet_lines
 
     query = " ".join(args.query)
@@ -231,7 +231,7 @@ def _search(library: Library, args: argparse.Namespace) -> int:
 
     out = [style(f"{result.summary()} ({result.took_ms:.1f} ms)", "2")]
     last = None
-    for hit in result.hits:
+    for hit in distinct_hits(result.hits):  # two hits in one sentence: one snippet
         if hit.report != last:
             name = hit.title or _untitled(hit)
             out.append("\n" + style(name or "(untitled)", "1") + "  " + style(hit.report[:10], "2"))

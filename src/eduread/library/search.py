@@ -89,6 +89,21 @@ class Hit:
         }
 
 
+def distinct_hits(hits: list[Hit]) -> list[Hit]:
+    """The hits a listing shows: one whose text the snippet shown just before it (of the same
+    report) already holds is left out, so two hits in one sentence make one row, not two of the
+    same words. Opening the report at that row finds both; counts and JSON keep every hit."""
+    shown: list[Hit] = []
+    for hit in hits:
+        before = shown[-1] if shown else None
+        if before is not None and before.num == hit.num:
+            lo = before.start - before.mark[0]  # where the earlier snippet begins in the body
+            if lo <= hit.start and hit.end <= lo + len(before.snippet):
+                continue
+        shown.append(hit)
+    return shown
+
+
 class SearchResult:
     """The first page of hits plus the whole library's counts.
 

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from eduread.library.search import Hit, SearchResult
+from eduread.library.search import Hit, SearchResult, distinct_hits
 from eduread.text.wrap import snippet_lines
 from eduread.tui.messages import OpenReport
 
@@ -86,7 +86,7 @@ class SearchScreen(ModalScreen[None]):
 
     def _show(self, query: str, result: SearchResult | None) -> None:
         self.shown_query = query
-        self.hits = result.hits if result else []
+        self.hits = distinct_hits(result.hits) if result else []
         summary = self.query_one("#summary", Label)
         text = result.summary() if result else ""
         if result and len(self.hits) >= SHOWN:
