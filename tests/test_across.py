@@ -439,3 +439,9 @@ def test_a_table_on_an_80_column_terminal_keeps_each_row_on_one_line(capsys, mon
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 3 and all(cell_len(line) <= 80 for line in lines)
     assert lines[1].startswith("55a71f5c4d") and "…" in lines[1]
+    long = [*row[:4], "2.86万个以上", *row[5:]]  # the figure itself, as `eduread figures` keeps it
+    print_table(columns, [long], keep=[2, 4])
+    lines = capsys.readouterr().out.splitlines()
+    assert (
+        all(cell_len(line) <= 80 for line in lines) and " 2019 " in lines[1] and " 2.86万个以上 " in lines[1]
+    )

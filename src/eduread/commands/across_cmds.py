@@ -57,6 +57,7 @@ def _figures(library: Library, args: argparse.Namespace) -> int:
         shown,
         [[str(row[0])[:10], *(row[i] for i in index[1:])] for row in rows],
         wide=len(shown) - 1,
+        keep=[shown.index("year"), shown.index("text")],  # the figure is what the row is for
     )
     reports = len({r.num for r in records})
     print(f"{len(rows)} figures in {reports} report{'' if reports == 1 else 's'}")

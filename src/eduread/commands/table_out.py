@@ -23,9 +23,16 @@ def _safe(value: object) -> str:
     return "".join(ch for ch in text if ch >= " " and ch != "\x7f")
 
 
-def print_table(columns: Sequence[str], rows: Sequence[Sequence[object]], *, wide: int | None = None) -> None:
+def print_table(
+    columns: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    *,
+    wide: int | None = None,
+    keep: Sequence[int] = (),
+) -> None:
     """Columns as wide as their widest cell; on a terminal the column `wide` (default the last)
-    takes what is left and is cut to fit, piped lines are whole."""
+    takes what is left and is cut to fit, and the columns in `keep` (a figure itself) are never
+    cut; piped lines are whole."""
     from rich.cells import cell_len  # only for a table: --json and exports do without
 
     from eduread.commands.listing import fit, pad
@@ -38,14 +45,15 @@ def print_table(columns: Sequence[str], rows: Sequence[Sequence[object]], *, wid
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
     if width is not None:
         for i in range(len(widths)):
-            if i != last:
+            if i != last and i not in keep:
                 widths[i] = min(widths[i], 30)
         # a row is one line: the widest of the other columns gives up a cell at a time until the
         # wide one has 8 left (each column keeps 4, a cut cell ending in "…")
         room = width - len(GAP) * (len(widths) - 1) - 8
         others = [i for i in range(len(widths)) if i != last]
-        while sum(widths[i] for i in others) > room:
-            widest = max(others, key=lambda i: widths[i])
+        yielding = [i for i in others if i not in keep]
+        while sum(widths[i] for i in others) > room and yielding:
+            widest = max(yielding, key=lambda i: widths[i])
             if widths[widest] <= 4:
                 break
             widths[widest] -= 1
