@@ -12,6 +12,7 @@ FIGURE_KINDS = (*HIGHLIGHTED_KINDS, "ordinal", "year", "date", "number")  # ever
 Kind = Literal["summary", "plan"]
 DocClass = Literal["report", "other"]
 KINDS: tuple[Kind, ...] = ("summary", "plan")
+KIND_NAMES = {"summary": "总结", "plan": "计划"}  # a kind in Chinese, as tables and the tree show it
 
 
 @dataclass
@@ -33,6 +34,12 @@ class Part:
     year: int | None  # None when the report masks or omits it (20XX): unknown, never guessed
     label: str
     period: str | None = None  # "H1"/"H2" for half-year parts (上半年/下半年)
+
+    @property
+    def word(self) -> str:
+        """What the part is called: its own word (工作总结), or its kind's (总结) where the text
+        stated none, so it never shows as a bare year."""
+        return self.label or KIND_NAMES.get(self.kind, "")
 
 
 @dataclass

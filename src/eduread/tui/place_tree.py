@@ -54,9 +54,6 @@ def _years(e: Entry) -> list[int | None]:
     return list(e.years) or [None]
 
 
-KIND_WORDS = {"summary": "总结", "plan": "计划"}  # a part whose own word the text did not state
-
-
 class PlaceTree(FittedTree):
     """Browse the library by place and year; Enter on a part opens its report there."""
 
@@ -175,7 +172,7 @@ class PlaceTree(FittedTree):
             chosen = [(i, p) for i, p in indexed if data.year is None or p.year == data.year] or indexed
             for i, part in chosen:
                 year = "" if part.year is None else f"{part.year} "
-                label = Text(f"{year}{part.label or KIND_WORDS.get(part.kind, '')}")  # 2024 计划, not 2024
+                label = Text(f"{year}{part.word}")
                 if self.year_first:
                     label.append(f"  {_place(e)}", style="dim")
                 node.add_leaf(label, data=Leaf(e.num, i if len(e.parts) > 1 else None))

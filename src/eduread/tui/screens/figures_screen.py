@@ -20,7 +20,7 @@ from eduread.analysis.figures_across import COLUMNS, find_figures, main_measure,
 from eduread.errors import one_line
 from eduread.library import figure_table
 from eduread.library.figure_table import FigureRecord
-from eduread.parse.model import FIGURE_KINDS
+from eduread.parse.model import FIGURE_KINDS, KIND_NAMES
 from eduread.text.names import counted
 from eduread.tui.messages import OpenReport
 from eduread.tui.screens.charts import Chart
@@ -222,7 +222,7 @@ class FiguresScreen(FiltersOverTable, Screen):
             table.add_row(
                 r.place or r.report[:8],
                 r.year if r.year is not None else "",
-                {"summary": "总结", "plan": "计划"}.get(r.part_kind or "", ""),
+                KIND_NAMES.get(r.part_kind or "", ""),
                 Text(r.text, style="bold"),
                 _plain(r.value, signed=r.kind == "change"),
                 r.what,

@@ -19,7 +19,7 @@ from textual.widgets import Static
 
 from eduread.library.store import Entry, Library
 from eduread.tui.messages import FindWord, JumpTo, LibraryChanged
-from eduread.tui.place_tree import KIND_WORDS, Leaf, PlaceTree
+from eduread.tui.place_tree import Leaf, PlaceTree
 from eduread.tui.report_view import ReportView
 from eduread.tui.screens import screen_bindings
 
@@ -293,9 +293,7 @@ class ReaderScreen(Screen[None]):
         if report is None:
             widget.update(Text(""), layout=False)
             return
-        parts = " · ".join(
-            f"{'' if p.year is None else p.year}{p.label or KIND_WORDS.get(p.kind, '')}" for p in report.parts
-        )
+        parts = " · ".join(f"{'' if p.year is None else p.year}{p.word}" for p in report.parts)
         place = " › ".join(report.place.path) or report.place.name
         dates = f"published {report.published or '—'}" + (
             f" · signed {report.signed}" if report.signed else ""
