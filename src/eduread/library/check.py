@@ -205,7 +205,7 @@ def repair(library, progress: Callable[[int, int], None] | None = None) -> Repai
     are new and whole; bookmarks, reading positions, notes, corrections and settings follow them.
     """
     from eduread.library.rows import Rows
-    from eduread.library.store import DB_NAME, Library, parse_stored
+    from eduread.library.store import DB_NAME, Library, hint_titles, parse_stored
 
     old = library.conn
     folder: Path = library.folder
@@ -264,7 +264,7 @@ def repair(library, progress: Callable[[int, int], None] | None = None) -> Repai
             except Exception:  # a text damaged into something the parser refuses
                 result.lost += 1
                 continue
-            batch.append((num, Rows.of(report, original, source or "", json.loads(hints) if hints else ())))
+            batch.append((num, Rows.of(report, original, source or "", hint_titles(hints))))
             if len(batch) >= 100:
                 flush()
             if progress:

@@ -341,6 +341,11 @@ LISTING = (
 LISTING_ORDER = " ORDER BY place_path, published, num"  # every list of reports: the index reports_order
 
 
+def hint_titles(hints: str | None) -> list[str]:
+    """The titles a stored texts.hints value holds (JSON; NULL: none)."""
+    return json.loads(hints) if hints else []
+
+
 def parse_stored(original: str, source: str | None, hints: str | None):  # -> Report
     """A stored text parsed again as it was imported: its file's name and the titles the file stated
     outside its text (texts.hints, JSON) are what the title and place may come from."""
@@ -350,7 +355,7 @@ def parse_stored(original: str, source: str | None, hints: str | None):  # -> Re
     return parse_text(
         original,
         source_name=shown_name(source) if source else "<text>",
-        title_hints=json.loads(hints) if hints else (),
+        title_hints=hint_titles(hints),
         strict=False,
     )
 
@@ -717,14 +722,10 @@ class Library:
             gone = []
             tally = char_counts.Tally()
             for num in nums:
-                row = conn.execute(
-                    f"SELECT t.original, t.body, r.source_path, {self._hints_column} FROM texts t JOIN reports r USING (num)"
-                    " WHERE num = ?",
-                    (num,),
-                ).fetchone()
-                if row is None:
+                stored = self._stored_text(conn, num)
+                if stored is None:
                     continue
-                original, body, source, hints = unpack(row[0], row[1]), row[1], row[2], row[3]
+                original, body, source, hints = stored
                 report = parse_stored(original, source, hints)
                 if same_offsets(body, report.body):
                     _update_parse(conn, num, report, None if report.body == body else report.body)
@@ -735,9 +736,7 @@ class Library:
                 kept = conn.execute("SELECT data FROM corrections WHERE num = ?", (num,)).fetchone()
                 _delete(conn, num, tally)
                 gone.append(num)
-                new = _insert(
-                    conn, Rows.of(report, original, source or "", json.loads(hints) if hints else ())
-                )
+                new = _insert(conn, Rows.of(report, original, source or "", hint_titles(hints)))
                 if new is None:  # the new body is a report already stored: the old copy just goes
                     continue
                 notes.put_back(conn, new, noted, report.body)
@@ -1057,16 +1056,26 @@ class Library:
         with self.transaction() as conn:
             _update_listing(conn, num, self.report(num))
 
-    def reparse(self, num: int):  # -> Report
-        """The report parsed again with the current parser; the cache is updated when the body is
-        unchanged (a changed body waits for the background refresh, which replaces the report) and
-        the library can be written (a read-only one is read with each parse made afresh)."""
-        original, body, source, hints = self.conn.execute(
+    def _stored_text(
+        self, conn: sqlite3.Connection, num: int
+    ) -> tuple[str, str, str | None, str | None] | None:
+        """(original, body, source path, title hints JSON) of a stored report: what parsing it again reads."""
+        row = conn.execute(
             f"SELECT t.original, t.body, r.source_path, {self._hints_column} FROM texts t JOIN reports r USING (num)"
             " WHERE num = ?",
             (num,),
         ).fetchone()
-        report = parse_stored(unpack(original, body), source, hints)
+        return None if row is None else (unpack(row[0], row[1]), row[1], row[2], row[3])
+
+    def reparse(self, num: int):  # -> Report
+        """The report parsed again with the current parser; the cache is updated when the body is
+        unchanged (a changed body waits for the background refresh, which replaces the report) and
+        the library can be written (a read-only one is read with each parse made afresh)."""
+        stored = self._stored_text(self.conn, num)
+        if stored is None:
+            raise LibraryError(f"report {num} is not in the library")
+        original, body, source, hints = stored
+        report = parse_stored(original, source, hints)
         if same_offsets(body, report.body) and not self.readonly:
             with self.transaction() as conn:
                 _update_parse(conn, num, report, None if report.body == body else report.body)
